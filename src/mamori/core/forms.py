@@ -1,0 +1,42 @@
+"""Form fields shared by every app."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from mamori.core import eras
+
+
+class WarekiDateInput(forms.TextInput):
+    """A text box that shows its date in the Japanese era."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            return eras.format_date(value)
+        return super().format_value(value)  # type: ignore[no-any-return]
+
+
+class WarekiDateField(forms.Field):
+    """A date typed in the Japanese era (令和8年4月1日, R8.4.1) or as 2026-04-01."""
+
+    widget = WarekiDateInput
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return eras.parse_date(str(value))
+        except eras.EraDateError as error:
+            raise forms.ValidationError(str(error), code="invalid_date") from error
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.setdefault("placeholder", "令和8年4月1日")
+        attrs.setdefault("inputmode", "text")
+        attrs.setdefault("autocomplete", "off")
+        return attrs

@@ -1,0 +1,101 @@
+"""Plain factory functions for tests: each makes one object with sensible defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from mamori.accounts.models import Department, Role, User
+from mamori.consultations.models import Consultation, Opinion
+from mamori.council.models import AgendaItem, Council, Meeting, Membership
+
+PASSWORD = "correct-horse-battery-staple-7"
+_counter = itertools.count(1)
+
+
+def make_department(name: str, *, parent: Department | None = None) -> Department:
+    level = Department.Level.BU if parent is None else (
+        Department.Level.KA if parent.level == Department.Level.BU else Department.Level.KAKARI
+    )
+    department, _ = Department.objects.get_or_create(name=name, parent=parent, defaults={"level": level})
+    return department
+
+
+def make_user(role: str, *, department: Department | None = None, **overrides: Any) -> User:
+    number = next(_counter)
+    fields: dict[str, Any] = {
+        "username": f"{role}{number}",
+        "display_name": f"利用者{number}",
+        "role": role,
+        "department": department,
+    }
+    fields.update(overrides)
+    return User.objects.create_user(password=PASSWORD, **fields)
+
+
+def make_council(**overrides: Any) -> Council:
+    secretariat = make_department("情報公開係", parent=make_department("総務課", parent=make_department("総務部")))
+    fields: dict[str, Any] = {
+        "municipality": "東村山市",
+        "name": "個人情報保護運営審議会",
+        "slug": f"council{next(_counter)}",
+        "secretariat_department": secretariat,
+    }
+    fields.update(overrides)
+    return Council.objects.create(**fields)
+
+
+def make_membership(council: Council, *, member: User | None = None, **overrides: Any) -> Membership:
+    fields: dict[str, Any] = {
+        "role": Membership.Role.MEMBER,
+        "term_start": dt.date(2008, 4, 1),
+        "term_end": None,
+    }
+    fields.update(overrides)
+    member = member or make_user(Role.COUNCIL_MEMBER)
+    return Membership.objects.create(council=council, member=member, **fields)
+
+
+def make_meeting(council: Council, **overrides: Any) -> Meeting:
+    fields: dict[str, Any] = {
+        "fiscal_year": 2009,
+        "number": next(_counter),
+        "date": dt.date(2009, 8, 6),
+        "start_time": dt.time(18, 55),
+        "end_time": dt.time(20, 30),
+        "place": "市役所3階庁議室",
+    }
+    fields.update(overrides)
+    return Meeting.objects.create(council=council, **fields)
+
+
+def make_consultation(council: Council, department: Department, **overrides: Any) -> Consultation:
+    fields: dict[str, Any] = {
+        "fiscal_year": 2009,
+        "number": next(_counter),
+        "title": "障害者就労支援事業業務委託",
+        "status": Consultation.Status.SUBMITTED,
+    }
+    fields.update(overrides)
+    scope = fields["fiscal_year"] if council.consultation_numbering == Council.Numbering.PER_FISCAL_YEAR else 0
+    return Consultation.objects.create(
+        council=council, department=department, numbering_scope=scope, **fields
+    )
+
+
+def put_on_agenda(meeting: Meeting, consultation: Consultation, *, order: int | None = None) -> AgendaItem:
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        order=order or next(_counter),
+        kind=AgendaItem.Kind.DELIBERATION,
+        title="諮問審議",
+    )
+    item.consultations.add(consultation)
+    return item
+
+
+def make_opinion(consultation: Consultation, **overrides: Any) -> Opinion:
+    fields: dict[str, Any] = {"order": next(_counter), "text": "持ち出しは紙に限るのか。"}
+    fields.update(overrides)
+    return Opinion.objects.create(consultation=consultation, **fields)

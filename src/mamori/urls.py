@@ -1,0 +1,15 @@
+"""Top-level URLs."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("mamori.core.urls")),
+    path("accounts/", include("mamori.accounts.urls")),
+    path("audit/", include("mamori.audit.urls")),
+    path("", include("mamori.council.urls")),
+    path("consultations/", include("mamori.consultations.urls")),
+    path("admin/", admin.site.urls),
+]
