@@ -1,0 +1,180 @@
+"""Use cases that change meetings and minutes; each records itself in the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from mamori.audit.services import create_audited, delete_audited, m2m_change, update_audited
+from mamori.consultations.models import Consultation
+from mamori.core import eras
+from mamori.council.models import (
+    AgendaItem,
+    Attendance,
+    Council,
+    DisclosureGround,
+    Meeting,
+    Membership,
+    Minutes,
+    StaffAttendee,
+)
+
+MEETING_FIELDS = (
+    "number", "date", "start_time", "end_time", "place", "openness", "closure_reason",
+    "observers", "contact",
+)
+
+
+@transaction.atomic
+def create_meeting(
+    *, actor: Any, council: Council, closure_grounds: list[DisclosureGround] | None = None,
+    **fields: Any,
+) -> Meeting:
+    """Schedule a meeting; its fiscal year follows from its date."""
+    fields["fiscal_year"] = eras.fiscal_year_of(fields["date"])
+    meeting = create_audited(Meeting, actor=actor, use_case="council.create_meeting",
+                             council=council, **fields)
+    meeting.closure_grounds.set(closure_grounds or [])
+    Minutes.objects.create(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    *, actor: Any, meeting: Meeting, closure_grounds: list[DisclosureGround] | None = None,
+    **fields: Any,
+) -> Meeting:
+    """Change a meeting's particulars."""
+    if "date" in fields:
+        fields["fiscal_year"] = eras.fiscal_year_of(fields["date"])
+    extra: dict[str, Any] = {}
+    if closure_grounds is not None:
+        before = list(meeting.closure_grounds.values_list("pk", flat=True))
+        meeting.closure_grounds.set(closure_grounds)
+        extra = m2m_change("closure_grounds", before, [g.pk for g in closure_grounds])
+    return update_audited(meeting, actor=actor, use_case="council.update_meeting",
+                          extra_changes=extra, **fields)
+
+
+class AttendanceError(ValueError):
+    """Attendance that cannot be: a member both present and absent, or not serving that day."""
+
+
+@transaction.atomic
+def record_attendance(
+    *, actor: Any, meeting: Meeting, present: list[Membership], absent: list[Membership]
+) -> None:
+    """Record which members were present and which absent; others are left unrecorded."""
+    both = {m.pk for m in present} & {m.pk for m in absent}
+    if both:
+        raise AttendanceError("present and absent at once")
+    serving = set(meeting.council.memberships.serving_on(meeting.date).values_list("pk", flat=True))
+    if not {m.pk for m in present + absent} <= serving:
+        raise AttendanceError("not serving on the meeting date")
+    wanted = {m.pk: Attendance.Status.PRESENT for m in present}
+    wanted |= {m.pk: Attendance.Status.ABSENT for m in absent}
+    existing = {a.membership_id: a for a in meeting.attendances.all()}
+    for membership_id, attendance in existing.items():
+        if membership_id not in wanted:
+            delete_audited(attendance, actor=actor, use_case="council.record_attendance")
+    for membership_id, status in wanted.items():
+        if membership_id in existing:
+            update_audited(existing[membership_id], actor=actor,
+                           use_case="council.record_attendance", status=status)
+        else:
+            create_audited(Attendance, actor=actor, use_case="council.record_attendance",
+                           meeting=meeting, membership_id=membership_id, status=status)
+
+
+def add_staff_attendee(*, actor: Any, meeting: Meeting, **fields: Any) -> StaffAttendee:
+    """Record a secretariat officer or a department's explaining official at the meeting."""
+    fields.setdefault("order", meeting.staff.count() + 1)
+    return create_audited(StaffAttendee, actor=actor, use_case="council.add_staff_attendee",
+                          meeting=meeting, **fields)
+
+
+def remove_staff_attendee(*, actor: Any, attendee: StaffAttendee) -> None:
+    """Take an officer off the meeting's attendance."""
+    delete_audited(attendee, actor=actor, use_case="council.remove_staff_attendee")
+
+
+def next_agenda_order(meeting: Meeting) -> int:
+    last = meeting.agenda_items.order_by("-order").values_list("order", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def add_agenda_item(
+    *, actor: Any, meeting: Meeting, consultations: list[Consultation] | None = None,
+    closure_grounds: list[DisclosureGround] | None = None, **fields: Any,
+) -> AgendaItem:
+    """Add an item to the meeting's agenda; consultations on it are then on an agenda."""
+    fields.setdefault("order", next_agenda_order(meeting))
+    item = create_audited(AgendaItem, actor=actor, use_case="council.add_agenda_item",
+                          meeting=meeting, **fields)
+    item.consultations.set(consultations or [])
+    item.closure_grounds.set(closure_grounds or [])
+    _mark_on_agenda(actor, consultations or [])
+    return item
+
+
+@transaction.atomic
+def update_agenda_item(
+    *, actor: Any, item: AgendaItem, consultations: list[Consultation] | None = None,
+    closure_grounds: list[DisclosureGround] | None = None, **fields: Any,
+) -> AgendaItem:
+    """Change an agenda item, its consultations or its openness."""
+    extra: dict[str, Any] = {}
+    if consultations is not None:
+        before = list(item.consultations.values_list("pk", flat=True))
+        item.consultations.set(consultations)
+        extra |= m2m_change("consultations", before, [c.pk for c in consultations])
+        _mark_on_agenda(actor, consultations)
+    if closure_grounds is not None:
+        before = list(item.closure_grounds.values_list("pk", flat=True))
+        item.closure_grounds.set(closure_grounds)
+        extra |= m2m_change("closure_grounds", before, [g.pk for g in closure_grounds])
+    return update_audited(item, actor=actor, use_case="council.update_agenda_item",
+                          extra_changes=extra, **fields)
+
+
+def _mark_on_agenda(actor: Any, consultations: list[Consultation]) -> None:
+    for consultation in consultations:
+        if consultation.status in (Consultation.Status.DRAFT, Consultation.Status.SUBMITTED):
+            update_audited(consultation, actor=actor, use_case="council.add_agenda_item",
+                           status=Consultation.Status.ON_AGENDA)
+
+
+def update_minutes(*, actor: Any, minutes: Minutes, **fields: Any) -> Minutes:
+    """Change what the minutes say about publishing the meeting's materials."""
+    return update_audited(minutes, actor=actor, use_case="council.update_minutes", **fields)
+
+
+def publish_minutes(*, actor: Any, minutes: Minutes, now: dt.datetime | None = None) -> Minutes:
+    """Publish the minutes at their public address."""
+    return update_audited(
+        minutes, actor=actor, use_case="council.publish_minutes",
+        status=Minutes.Status.PUBLISHED, published_at=now or timezone.now(), published_by=actor,
+    )
+
+
+def withdraw_minutes(*, actor: Any, minutes: Minutes) -> Minutes:
+    """Take published minutes back to draft (they leave the public site)."""
+    return update_audited(
+        minutes, actor=actor, use_case="council.withdraw_minutes",
+        status=Minutes.Status.DRAFT, published_at=None, published_by=None,
+    )
+
+
+def create_council(*, actor: Any, **fields: Any) -> Council:
+    """Set up a council."""
+    return create_audited(Council, actor=actor, use_case="council.create_council", **fields)
+
+
+def appoint_member(*, actor: Any, council: Council, **fields: Any) -> Membership:
+    """Give a person a seat on the council for a term."""
+    return create_audited(Membership, actor=actor, use_case="council.appoint_member",
+                          council=council, **fields)
