@@ -190,7 +190,10 @@ def _item_section(item: AgendaItem, meeting: Meeting) -> ItemSection:
         note=item.note,
     )
     for consultation in item.consultations.all():
-        section.consultations.append(_consultation_section(consultation, item))
+        if item.kind == AgendaItem.Kind.DELIBERATION:
+            section.consultations.append(_consultation_section(consultation))
+        else:
+            section.consultations.append(_consultation_heading(consultation))
     if item.report is not None:
         report = item.report
         related = ""
@@ -211,7 +214,19 @@ def _item_section(item: AgendaItem, meeting: Meeting) -> ItemSection:
     return section
 
 
-def _consultation_section(consultation: Consultation, item: AgendaItem) -> ConsultationSection:
+def _consultation_heading(consultation: Consultation) -> ConsultationSection:
+    return ConsultationSection(
+        label=consultation.label,
+        title=consultation.title,
+        department=_department_name(consultation.department),
+        department_short=consultation.department.name,
+        decision="",
+        tie_note="",
+        attached_opinions="",
+    )
+
+
+def _consultation_section(consultation: Consultation) -> ConsultationSection:
     decisions: list[Decision] = getattr(consultation, "meeting_decisions", [])
     decision = decisions[-1] if decisions else None
     tie_note = ""
@@ -232,13 +247,10 @@ def _consultation_section(consultation: Consultation, item: AgendaItem) -> Consu
                 responder=responder,
             )
         )
-    return ConsultationSection(
-        label=consultation.label,
-        title=consultation.title,
-        department=_department_name(consultation.department),
-        department_short=consultation.department.name,
-        decision=decision.sentence if decision is not None else "",
-        tie_note=tie_note,
-        attached_opinions=decision.attached_opinions if decision is not None else "",
-        exchanges=exchanges,
-    )
+    section = _consultation_heading(consultation)
+    section.exchanges = exchanges
+    if decision is not None:
+        section.decision = decision.sentence
+        section.tie_note = tie_note
+        section.attached_opinions = decision.attached_opinions
+    return section

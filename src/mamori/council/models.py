@@ -228,7 +228,7 @@ class StaffAttendee(models.Model):
     )
     capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity.choices)
     name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("job title"), max_length=100)
     department = models.ForeignKey(
         "accounts.Department",
         verbose_name=_("department"),

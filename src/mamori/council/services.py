@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from mamori.audit.services import create_audited, delete_audited, m2m_change, update_audited
+from mamori.audit.writes import create_audited, delete_audited, m2m_change, update_audited
 from mamori.consultations.models import Consultation
 from mamori.core import eras
 from mamori.council.models import (

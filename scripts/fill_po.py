@@ -1,0 +1,39 @@
+"""Fill a .po catalogue from a JSON dictionary of msgid → Japanese (a maintenance aid)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import polib
+
+
+def main() -> None:
+    po_path, json_path = sys.argv[1], sys.argv[2]
+    catalogue = polib.pofile(po_path)
+    with open(json_path, encoding="utf-8") as handle:
+        translations: dict[str, str | list[str]] = json.load(handle)
+    missing = []
+    for entry in catalogue:
+        if entry.obsolete:
+            continue
+        value = translations.get(entry.msgid)
+        if value is None:
+            if not entry.msgstr and not any(entry.msgstr_plural.values()):
+                missing.append(entry.msgid)
+            continue
+        if entry.msgid_plural:
+            forms = value if isinstance(value, list) else [value]
+            entry.msgstr_plural = {0: forms[0]}
+        else:
+            entry.msgstr = value if isinstance(value, str) else value[0]
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    catalogue.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    catalogue.save(po_path)
+    for msgid in missing:
+        print("untranslated:", msgid)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Audited writes: create, change and delete a row and record it in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+
+from mamori.audit.models import AuditEvent
+from mamori.audit.services import diff, record, record_create, record_delete, snapshot
+
+M = TypeVar("M", bound=models.Model)
+
+
+def create_audited(model: type[M], *, actor: Any, use_case: str, **fields: Any) -> M:
+    """Create a row and record it, in one transaction."""
+    with transaction.atomic():
+        obj = model._default_manager.create(**fields)
+        record_create(actor=actor, use_case=use_case, obj=obj)
+    return obj
+
+
+def update_audited(
+    obj: M, *, actor: Any, use_case: str, extra_changes: dict[str, Any] | None = None, **fields: Any
+) -> M:
+    """Change some fields of a row and record what changed, in one transaction."""
+    with transaction.atomic():
+        before = snapshot(obj)
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        if fields:
+            obj.save(update_fields=list(fields))
+        changes = diff(before, snapshot(obj)) | (extra_changes or {})
+        if changes:
+            record(
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                use_case=use_case,
+                obj=obj,
+                changes=changes,
+            )
+    return obj
+
+
+def delete_audited(obj: models.Model, *, actor: Any, use_case: str) -> None:
+    """Record a row's values, then delete it, in one transaction."""
+    with transaction.atomic():
+        record_delete(actor=actor, use_case=use_case, obj=obj)
+        obj.delete()
+
+
+def m2m_change(name: str, before: list[Any], after: list[Any]) -> dict[str, list[Any]]:
+    """A many-to-many field's change as {name: [before ids, after ids]}, or nothing."""
+    old, new = sorted(before), sorted(after)
+    return {} if old == new else {name: [old, new]}
