@@ -2,6 +2,11 @@
 
 Era start dates are the days the era began in the Gregorian calendar; 明治 is counted
 from its proclamation (1868-10-23). The first year of an era is written 元年.
+
+Dates in 明治 before 1873 are shown on the Gregorian calendar (Japan kept the lunisolar
+calendar until 明治5年12月2日), so they are not the dates written at the time; they are
+formatted without error all the same. Dates before 明治 cannot be shown in an era and raise
+EraDateError.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -25,6 +31,10 @@ class Era:
     def year_of(self, western_year: int) -> int:
         """The era year that a Western year falls in."""
         return western_year - self.start.year + 1
+
+    def western_year(self, era_year: int) -> int:
+        """The Western year that an era year falls in."""
+        return self.start.year + era_year - 1
 
 
 ERAS: tuple[Era, ...] = (
@@ -42,8 +52,18 @@ class EraDateError(ValueError):
     """A Japanese-era date that does not exist, or text that is not a date."""
 
 
+def as_date(value: dt.date) -> dt.date:
+    """A plain date: an aware datetime is taken in the current time zone first."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
+    return value
+
+
 def era_of(day: dt.date) -> Era:
     """The era a Gregorian date falls in."""
+    day = as_date(day)
     for era in ERAS:
         if day >= era.start:
             return era
@@ -63,19 +83,22 @@ def year_label(era: Era, era_year: int) -> str:
     return "元" if era_year == 1 else str(era_year)
 
 
+def _era_date_text(era: Era, era_year: int, month: int, day: int) -> str:
+    return f"{era.name}{year_label(era, era_year)}年{month}月{day}日"
+
+
 def format_date(day: dt.date, *, weekday: bool = False) -> str:
     """A date in official style: 平成21年8月6日, with (木) when weekday is set."""
-    if isinstance(day, dt.datetime):
-        day = day.date()
+    day = as_date(day)
     era = era_of(day)
-    text = f"{era.name}{year_label(era, era.year_of(day.year))}年{day.month}月{day.day}日"
+    text = _era_date_text(era, era.year_of(day.year), day.month, day.day)
     if weekday:
         text += f"({WEEKDAYS[day.weekday()]})"
     return text
 
 
 def format_time(moment: dt.time, *, with_period: bool = True) -> str:
-    """A time of day in the style of minutes: 午後6時55分, 午前10時."""
+    """A time of day in the style of minutes: 午後6時55分, 午前10時, 午後0時 for noon."""
     period = "午前" if moment.hour < 12 else "午後"
     hour = moment.hour % 12
     text = f"{hour}時" + (f"{moment.minute}分" if moment.minute else "")
@@ -92,41 +115,61 @@ def format_time_range(start: dt.time, end: dt.time | None) -> str:
 
 def fiscal_year_of(day: dt.date) -> int:
     """The fiscal year (April to March) a date belongs to, as the Western year it starts in."""
+    day = as_date(day)
     return day.year if day.month >= 4 else day.year - 1
 
 
+def _fiscal_year_bounds(fiscal_year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 3, 31)
+
+
 def format_fiscal_year(fiscal_year: int, *, on: dt.date | None = None) -> str:
-    """A fiscal year in the era of the given date, or of the year's end: 平成21年度, 令和元年度."""
-    reference = on or dt.date(fiscal_year + 1, 3, 31)
+    """A fiscal year in the era in force on the given day, or at the year's end.
+
+    2019 is 令和元年度, or 平成31年度 on a day before 2019-05-01 (both name the same year).
+    A day outside the fiscal year is moved to its nearest end, so no label names an era year
+    that never was (平成32年度). A fiscal year that an era began in after New Year is named in
+    the era before (1988 is 昭和63年度, not 平成0年度).
+    """
+    first, last = _fiscal_year_bounds(fiscal_year)
+    reference = last if on is None else min(max(as_date(on), first), last)
     era = era_of(reference)
-    era_year = era.year_of(fiscal_year)
-    if era_year < 1:
-        era = era_of(dt.date(fiscal_year, 4, 1))
-        era_year = era.year_of(fiscal_year)
-    return f"{era.name}{year_label(era, era_year)}年度"
+    if era.year_of(fiscal_year) < 1:
+        era = era_of(first)
+    return f"{era.name}{year_label(era, era.year_of(fiscal_year))}年度"
 
 
+_ERA = r"(?P<era>明治|大正|昭和|平成|令和|[MTSHR])"
+_WEEKDAY = r"(?:\s*\((?P<weekday>[月火水木金土日])(?:曜日?)?\))?"
 _ERA_DATE = re.compile(
-    r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHR])\s*(?P<year>元|\d{1,2})\s*"
+    rf"^{_ERA}\s*(?P<year>元|\d{{1,3}})\s*"
     r"(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?"
-    r"|[./-](?P<m2>\d{1,2})[./-](?P<d2>\d{1,2}))$"
+    r"|[./-]\s*(?P<m2>\d{1,2})\s*[./-]\s*(?P<d2>\d{1,2}))"
+    rf"{_WEEKDAY}$",
+    re.ASCII,
 )
 _WESTERN_DATE = re.compile(
-    r"^(?P<year>\d{4})\s*(?:[./-]|年)\s*(?P<month>\d{1,2})\s*(?:[./-]|月)\s*(?P<day>\d{1,2})\s*日?$"
+    r"^(?P<year>\d{4})\s*(?:[./-]|年)\s*(?P<month>\d{1,2})\s*(?:[./-]|月)\s*(?P<day>\d{1,2})\s*日?"
+    rf"{_WEEKDAY}$",
+    re.ASCII,
 )
-_ERA_FISCAL_YEAR = re.compile(r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHR])\s*(?P<year>元|\d{1,2})\s*年度?$")
+_ERA_FISCAL_YEAR = re.compile(rf"^{_ERA}\s*(?P<year>元|\d{{1,3}})\s*(?:年\s*度?)?$", re.ASCII)
+_WESTERN_FISCAL_YEAR = re.compile(r"^(?P<year>\d{4})\s*(?:年\s*度?)?$", re.ASCII)
+
+# Dashes that NFKC leaves alone but people type between the parts of a date.
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ー〜~", "-"))
 
 
 def normalise(text: str) -> str:
-    """Fold full-width digits and letters to half-width and trim (NFKC)."""
-    return unicodedata.normalize("NFKC", text).strip().upper().replace("〜", "-")
+    """Fold full-width digits, letters and brackets to half-width (NFKC), dashes to '-', trim."""
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).strip().upper()
 
 
 def _checked_era_year(era: Era, year_text: str) -> int:
     era_year = 1 if year_text == "元" else int(year_text)
     if era_year < 1:
         raise EraDateError(
-            _("There is no year %(year)s of %(era)s: an era starts at year 1 (元年).")
+            _("There is no year %(year)s of %(era)s: enter year 1 (元年) or later.")
             % {"era": era.name, "year": era_year}
         )
     end = era_end(era)
@@ -143,47 +186,92 @@ def _checked_era_year(era: Era, year_text: str) -> int:
     return era_year
 
 
+def _make_date(year: int, month: int, day: int, text: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as error:
+        raise EraDateError(_("There is no such day as %(date)s.") % {"date": text}) from error
+
+
+def _check_weekday(day: dt.date, given: str | None, text: str) -> None:
+    actual = WEEKDAYS[day.weekday()]
+    if given is not None and given != actual:
+        raise EraDateError(
+            _("%(date)s is a %(weekday)s, not a %(given)s.")
+            % {"date": text, "weekday": actual, "given": given}
+        )
+
+
 def parse_date(text: str) -> dt.date:
-    """Read a date written in the Japanese era (平成21年8月6日, H21.8.6) or as 2009-08-06."""
+    """Read a date written in the Japanese era (平成21年8月6日, H21.8.6) or as 2009-08-06.
+
+    Full-width digits are accepted, as is a weekday after the date (平成21年8月6日(木)) as
+    long as it is the right one. Raises EraDateError, with a message for the person who
+    typed the text, for text that is not a date or names a day that does not exist.
+    """
     value = normalise(text)
     if match := _WESTERN_DATE.match(value):
-        return _make_date(int(match["year"]), int(match["month"]), int(match["day"]))
+        year, month, day_number = int(match["year"]), int(match["month"]), int(match["day"])
+        written = f"{year}年{month}月{day_number}日"
+        day = _make_date(year, month, day_number, written)
+        _check_weekday(day, match["weekday"], written)
+        return day
     match = _ERA_DATE.match(value)
     if not match:
-        raise EraDateError(
-            _("Enter a date such as 令和8年4月1日, R8.4.1 or 2026-04-01.")
-        )
+        raise EraDateError(_("Enter a date such as 令和8年4月1日, R8.4.1 or 2026-04-01."))
     era = _BY_NAME[match["era"]]
     era_year = _checked_era_year(era, match["year"])
     month = int(match["m1"] or match["m2"])
     day_number = int(match["d1"] or match["d2"])
-    day = _make_date(era.start.year + era_year - 1, month, day_number)
-    end = era_end(era)
-    if day < era.start or (end is not None and day > end):
+    written = _era_date_text(era, era_year, month, day_number)
+    day = _make_date(era.western_year(era_year), month, day_number, written)
+    if day < era.start:
         raise EraDateError(
-            _("%(date)s is not a day of the %(era)s era.")
-            % {"date": f"{era.name}{year_label(era, era_year)}年{month}月{day_number}日", "era": era.name}
+            _("%(date)s does not exist: %(era)s began on %(start)s.")
+            % {"date": written, "era": era.name, "start": format_date(era.start)}
         )
+    end = era_end(era)
+    if end is not None and day > end:
+        raise EraDateError(
+            _("%(date)s does not exist: %(era)s ended on %(end)s, and the next day was %(next)s.")
+            % {
+                "date": written,
+                "era": era.name,
+                "end": format_date(end),
+                "next": format_date(end + dt.timedelta(days=1)),
+            }
+        )
+    _check_weekday(day, match["weekday"], written)
     return day
 
 
-def _make_date(year: int, month: int, day: int) -> dt.date:
-    try:
-        return dt.date(year, month, day)
-    except ValueError as error:
-        raise EraDateError(
-            _("%(month)s/%(day)s is not a day of the calendar.") % {"month": month, "day": day}
-        ) from error
-
-
 def parse_fiscal_year(text: str) -> int:
-    """Read a fiscal year: 平成21年度, 令和元年度, H21, or 2009."""
+    """Read a fiscal year: 平成21年度, 令和元年度, H21, 2009 or 2009年度.
+
+    平成31年度 and 令和元年度 both read as 2019. A fiscal year that began after its era had
+    ended (昭和64年度: 昭和 ended in January 1989) does not exist.
+    """
     value = normalise(text)
-    if value.isdigit() and len(value) == 4:
-        return int(value)
+    if match := _WESTERN_FISCAL_YEAR.match(value):
+        return int(match["year"])
     match = _ERA_FISCAL_YEAR.match(value)
     if not match:
         raise EraDateError(_("Enter a fiscal year such as 令和8年度 or 2026."))
     era = _BY_NAME[match["era"]]
     era_year = _checked_era_year(era, match["year"])
-    return era.start.year + era_year - 1
+    fiscal_year = era.western_year(era_year)
+    end = era_end(era)
+    if end is not None and end < _fiscal_year_bounds(fiscal_year)[0]:
+        raise EraDateError(
+            _(
+                "There is no fiscal year %(era)s %(year)s: %(era)s ended on %(end)s, "
+                "before that fiscal year began; it is %(label)s."
+            )
+            % {
+                "era": era.name,
+                "year": era_year,
+                "end": format_date(end),
+                "label": format_fiscal_year(fiscal_year),
+            }
+        )
+    return fiscal_year
