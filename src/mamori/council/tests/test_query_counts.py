@@ -1,0 +1,85 @@
+"""Pages run a bounded number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from mamori import testing
+from mamori.conftest import Personas
+from mamori.consultations.models import Decision, Opinion, Response
+from mamori.council.models import AgendaItem, Attendance, Meeting, Membership, Minutes
+
+
+def build_large_meeting(personas: Personas, *, items: int = 50, opinions: int = 500) -> Meeting:
+    """A meeting with many agenda items, each deliberating a consultation with many opinions."""
+    meeting = testing.make_meeting(personas.council, number=3)
+    Minutes.objects.create(meeting=meeting, status=Minutes.Status.PUBLISHED,
+                           published_at=meeting.date.isoformat() + "T12:00:00+09:00")
+    for seat in Membership.objects.filter(council=personas.council):
+        Attendance.objects.create(meeting=meeting, membership=seat, status="present")
+    per_item = opinions // items
+    for order in range(1, items + 1):
+        consultation = testing.make_consultation(personas.council, personas.shogai, number=order)
+        item = AgendaItem.objects.create(
+            meeting=meeting, order=order, kind=AgendaItem.Kind.DELIBERATION, title="諮問審議"
+        )
+        item.consultations.add(consultation)
+        Decision.objects.create(consultation=consultation, meeting=meeting,
+                                decided_on=meeting.date, result=Decision.Result.APPROVED)
+        created = Opinion.objects.bulk_create(
+            Opinion(consultation=consultation, meeting=meeting, member=personas.member,
+                    order=n, text=f"意見{order}-{n}")
+            for n in range(per_item)
+        )
+        Response.objects.bulk_create(
+            Response(opinion=o, department=personas.shogai, text=f"回答{o.text}") for o in created
+        )
+    return meeting
+
+
+@pytest.fixture
+def large_meeting(personas: Personas) -> Meeting:
+    return build_large_meeting(personas)
+
+
+def kwargs_of(meeting: Meeting) -> dict[str, Any]:
+    return {"council": meeting.council.slug, "fiscal_year": meeting.fiscal_year,
+            "number": meeting.number}
+
+
+@pytest.mark.parametrize(
+    "name", ["council:meeting_detail", "council:minutes_draft"]
+)
+def test_meeting_pages_run_a_bounded_number_of_queries(
+    client: Client, personas: Personas, large_meeting: Meeting, name: str,
+    django_assert_max_num_queries: Any,
+) -> None:
+    client.force_login(personas.secretariat)
+    with django_assert_max_num_queries(30):
+        response = client.get(reverse(name, kwargs=kwargs_of(large_meeting)))
+    assert response.status_code == 200
+    assert "諮問第50号" in response.content.decode()
+
+
+def test_public_minutes_run_a_bounded_number_of_queries(
+    client: Client, large_meeting: Meeting, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("council:public_minutes_detail", kwargs=kwargs_of(large_meeting)))
+    assert response.content.decode().count('class="opinion') == 500
+
+
+def test_lists_run_a_bounded_number_of_queries(
+    client: Client, personas: Personas, large_meeting: Meeting, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(4, 30):
+        testing.make_meeting(personas.council, number=number)
+    client.force_login(personas.secretariat)
+    for url in (reverse("council:meeting_list"), reverse("council:public_minutes_list"),
+                reverse("consultations:consultation_list"), reverse("core:home")):
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
