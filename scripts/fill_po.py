@@ -30,6 +30,7 @@ def main() -> None:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
     catalogue.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    catalogue.metadata_is_fuzzy = False
     catalogue.save(po_path)
     for msgid in missing:
         print("untranslated:", msgid)

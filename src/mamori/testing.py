@@ -10,15 +10,21 @@ from mamori.accounts.models import Department, Role, User
 from mamori.consultations.models import Consultation, Opinion
 from mamori.council.models import AgendaItem, Council, Meeting, Membership
 
-PASSWORD = "correct-horse-battery-staple-7"
+PASSWORD = "correct-horse-battery-staple-7"  # noqa: S105 (test accounts only)
 _counter = itertools.count(1)
 
 
 def make_department(name: str, *, parent: Department | None = None) -> Department:
-    level = Department.Level.BU if parent is None else (
-        Department.Level.KA if parent.level == Department.Level.BU else Department.Level.KAKARI
+    level = (
+        Department.Level.BU
+        if parent is None
+        else (
+            Department.Level.KA if parent.level == Department.Level.BU else Department.Level.KAKARI
+        )
     )
-    department, _ = Department.objects.get_or_create(name=name, parent=parent, defaults={"level": level})
+    department, _ = Department.objects.get_or_create(
+        name=name, parent=parent, defaults={"level": level}
+    )
     return department
 
 
@@ -35,7 +41,9 @@ def make_user(role: str, *, department: Department | None = None, **overrides: A
 
 
 def make_council(**overrides: Any) -> Council:
-    secretariat = make_department("情報公開係", parent=make_department("総務課", parent=make_department("総務部")))
+    secretariat = make_department(
+        "情報公開係", parent=make_department("総務課", parent=make_department("総務部"))
+    )
     fields: dict[str, Any] = {
         "municipality": "東村山市",
         "name": "個人情報保護運営審議会",
@@ -46,7 +54,9 @@ def make_council(**overrides: Any) -> Council:
     return Council.objects.create(**fields)
 
 
-def make_membership(council: Council, *, member: User | None = None, **overrides: Any) -> Membership:
+def make_membership(
+    council: Council, *, member: User | None = None, **overrides: Any
+) -> Membership:
     fields: dict[str, Any] = {
         "role": Membership.Role.MEMBER,
         "term_start": dt.date(2008, 4, 1),
@@ -78,13 +88,19 @@ def make_consultation(council: Council, department: Department, **overrides: Any
         "status": Consultation.Status.SUBMITTED,
     }
     fields.update(overrides)
-    scope = fields["fiscal_year"] if council.consultation_numbering == Council.Numbering.PER_FISCAL_YEAR else 0
+    scope = (
+        fields["fiscal_year"]
+        if council.consultation_numbering == Council.Numbering.PER_FISCAL_YEAR
+        else 0
+    )
     return Consultation.objects.create(
         council=council, department=department, numbering_scope=scope, **fields
     )
 
 
-def put_on_agenda(meeting: Meeting, consultation: Consultation, *, order: int | None = None) -> AgendaItem:
+def put_on_agenda(
+    meeting: Meeting, consultation: Consultation, *, order: int | None = None
+) -> AgendaItem:
     item = AgendaItem.objects.create(
         meeting=meeting,
         order=order or next(_counter),

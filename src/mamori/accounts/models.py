@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -96,8 +96,6 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

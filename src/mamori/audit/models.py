@@ -7,6 +7,7 @@ import hashlib
 import json
 from typing import Any, NoReturn
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,19 @@ GENESIS_HASH = "0" * 64
 
 class AuditEventImmutable(Exception):
     """Raised when code tries to change or delete an audit event."""
+
+
+def _shown(value: Any) -> str:
+    """A recorded value as text for the audit trail page; no value at all is shown as a dash."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -67,7 +81,13 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # The audit trail page filters on these and shows the newest events first.
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["object_type", "seq"]),
+            models.Index(fields=["actor_label", "seq"]),
+            models.Index(fields=["use_case", "seq"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.use_case} {self.object_repr}"
@@ -79,6 +99,22 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditEventImmutable("Audit events cannot be deleted.")
+
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """The changes as (field label, before, after), ready to show to a person."""
+        labels: dict[str, str] = {}
+        try:
+            model = apps.get_model(self.object_type) if self.object_type else None
+        except LookupError:
+            model = None
+        if model is not None:
+            fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+            labels = {f.attname: str(f.verbose_name) for f in fields}
+        rows: list[tuple[str, str, str]] = []
+        for name, values in self.changes.items():
+            pair = values if isinstance(values, list) and len(values) == 2 else [None, values]
+            rows.append((labels.get(name, name), _shown(pair[0]), _shown(pair[1])))
+        return rows
 
     def payload(self) -> dict[str, Any]:
         """The recorded facts that the hash covers."""
@@ -109,3 +145,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash}"

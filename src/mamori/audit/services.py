@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from mamori.audit.models import AuditChainHead, AuditEvent
+from mamori.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 Action = AuditEvent.Action
 SECRET_FIELDS = {"password"}
@@ -90,7 +92,10 @@ def record(
 def record_create(*, actor: Any, use_case: str, obj: models.Model) -> AuditEvent:
     """Record that an object was created, with all its values."""
     return record(
-        actor=actor, action=Action.CREATE, use_case=use_case, obj=obj,
+        actor=actor,
+        action=Action.CREATE,
+        use_case=use_case,
+        obj=obj,
         changes=diff(None, snapshot(obj)),
     )
 
@@ -108,76 +113,69 @@ def record_update(
 def record_delete(*, actor: Any, use_case: str, obj: models.Model) -> AuditEvent:
     """Record that an object is about to be deleted, with the values it had."""
     return record(
-        actor=actor, action=Action.DELETE, use_case=use_case, obj=obj,
+        actor=actor,
+        action=Action.DELETE,
+        use_case=use_case,
+        obj=obj,
         changes=diff(snapshot(obj), None),
     )
 
 
 class ChainBroken(Exception):
-    """The chain does not verify; `event_seq` names the first event that fails."""
+    """The chain does not verify; `event_seq` names the first event that fails, and why."""
 
-    def __init__(self, event_seq: int, reason: str) -> None:
-        super().__init__(reason)
+    class Reason(models.TextChoices):
+        HASH = "hash", gettext_lazy("its recorded contents do not match its hash")
+        PREV_HASH = "prev_hash", gettext_lazy("it does not chain to the previous event's hash")
+        MISSING = "missing", gettext_lazy("the event is missing")
+        HEAD = "head", gettext_lazy("the chain head does not match the last event")
+
+    def __init__(self, event_seq: int, reason: Reason, event_id: int | None = None) -> None:
+        super().__init__(f"event {event_seq}: {reason.value}")
         self.event_seq = event_seq
         self.reason = reason
+        self.event_id = event_id
+
+    def describe(self) -> str:
+        """A sentence, in the active language, naming the event and the fault."""
+        if self.event_id is None:
+            return _("Event number %(seq)s: %(reason)s.") % {
+                "seq": self.event_seq,
+                "reason": self.reason.label,
+            }
+        return _("Event number %(seq)s (id %(id)s): %(reason)s.") % {
+            "seq": self.event_seq,
+            "id": self.event_id,
+            "reason": self.reason.label,
+        }
 
 
 def verify_chain() -> int:
-    """Walk the whole chain; return the number of events, or raise ChainBroken at the first fault."""
-    expected_prev = "0" * 64
+    """Walk the chain up to its head; return the number of events, or raise ChainBroken."""
+    Reason = ChainBroken.Reason
+    # Read the head first: events appended while the walk runs lie beyond it and are left out.
+    head = AuditChainHead.objects.filter(pk=1).first()
+    events = AuditEvent.objects.order_by("seq")
+    if head is not None:
+        events = events.filter(seq__lte=head.last_seq)
+    expected_prev = GENESIS_HASH
     expected_seq = 1
-    count = 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+    for event in events.iterator(chunk_size=2000):
         if event.seq != expected_seq:
-            raise ChainBroken(expected_seq, "missing")
+            raise ChainBroken(expected_seq, Reason.MISSING)
         if event.prev_hash != expected_prev:
-            raise ChainBroken(event.seq, "prev_hash")
+            raise ChainBroken(event.seq, Reason.PREV_HASH, event.pk)
         if event.compute_hash() != event.hash:
-            raise ChainBroken(event.seq, "hash")
+            raise ChainBroken(event.seq, Reason.HASH, event.pk)
         expected_prev = event.hash
         expected_seq += 1
-        count += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != count or head.last_hash != expected_prev):
-        raise ChainBroken(count + 1, "missing")
+    count = expected_seq - 1
+    if head is None:
+        if count:
+            raise ChainBroken(count, Reason.HEAD)
+        return 0
+    if head.last_seq != count:
+        raise ChainBroken(count + 1, Reason.MISSING)
+    if head.last_hash != expected_prev:
+        raise ChainBroken(count, Reason.HEAD)
     return count
-
-
-M = TypeVar("M", bound=models.Model)
-
-
-def create_audited(model: type[M], *, actor: Any, use_case: str, **fields: Any) -> M:
-    """Create a row and record it, in one transaction."""
-    with transaction.atomic():
-        obj = model._default_manager.create(**fields)
-        record_create(actor=actor, use_case=use_case, obj=obj)
-    return obj
-
-
-def update_audited(
-    obj: M, *, actor: Any, use_case: str, extra_changes: dict[str, Any] | None = None, **fields: Any
-) -> M:
-    """Change some fields of a row and record what changed, in one transaction."""
-    with transaction.atomic():
-        before = snapshot(obj)
-        for name, value in fields.items():
-            setattr(obj, name, value)
-        if fields:
-            obj.save(update_fields=list(fields))
-        changes = diff(before, snapshot(obj)) | (extra_changes or {})
-        if changes:
-            record(actor=actor, action=Action.UPDATE, use_case=use_case, obj=obj, changes=changes)
-    return obj
-
-
-def delete_audited(obj: models.Model, *, actor: Any, use_case: str) -> None:
-    """Record a row's values, then delete it, in one transaction."""
-    with transaction.atomic():
-        record_delete(actor=actor, use_case=use_case, obj=obj)
-        obj.delete()
-
-
-def m2m_change(name: str, before: list[Any], after: list[Any]) -> dict[str, list[Any]]:
-    """A many-to-many field's change as {name: [before ids, after ids]}, or nothing."""
-    old, new = sorted(before), sorted(after)
-    return {} if old == new else {name: [old, new]}

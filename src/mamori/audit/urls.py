@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import URLPattern, path
+
+from mamori.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("", views.event_list, name="event_list"),
+]

@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import models, transaction
 
 from mamori.audit.models import AuditEvent
-from mamori.audit.services import diff, record, record_create, record_delete, snapshot
-
-M = TypeVar("M", bound=models.Model)
+from mamori.audit.services import diff, record, record_delete, snapshot
 
 
-def create_audited(model: type[M], *, actor: Any, use_case: str, **fields: Any) -> M:
-    """Create a row and record it, in one transaction."""
+def create_audited[M: models.Model](
+    model: type[M],
+    *,
+    actor: Any,
+    use_case: str,
+    m2m: dict[str, list[models.Model]] | None = None,
+    **fields: Any,
+) -> M:
+    """Create a row (and its many-to-many links) and record it all, in one transaction."""
     with transaction.atomic():
         obj = model._default_manager.create(**fields)
-        record_create(actor=actor, use_case=use_case, obj=obj)
+        changes = diff(None, snapshot(obj))
+        for name, related in (m2m or {}).items():
+            getattr(obj, name).set(related)
+            changes |= m2m_change(name, [], [r.pk for r in related])
+        record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            use_case=use_case,
+            obj=obj,
+            changes=changes,
+        )
     return obj
 
 
-def update_audited(
+def update_audited[M: models.Model](
     obj: M, *, actor: Any, use_case: str, extra_changes: dict[str, Any] | None = None, **fields: Any
 ) -> M:
     """Change some fields of a row and record what changed, in one transaction."""

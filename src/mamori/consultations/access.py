@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from mamori.consultations.models import Consultation, FollowUp, Opinion
+from mamori.consultations.models import Consultation, FollowUp, FollowUpQuerySet, Opinion
 from mamori.core.access import department_ids_of, require
 from mamori.council.access import meetings_visible_to
 
@@ -67,7 +67,7 @@ def get_opinion_for_user(user: Any, opinion_id: int, *, write: bool = False) -> 
     return opinion
 
 
-def follow_ups_visible_to(user: Any) -> QuerySet[FollowUp]:
+def follow_ups_visible_to(user: Any) -> FollowUpQuerySet:
     """The secretariat sees every follow-up; staff those their department owns."""
     require(user.is_secretariat or user.is_department_staff)
     follow_ups = FollowUp.objects.select_related(

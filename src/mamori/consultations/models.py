@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mamori.core import eras
 
@@ -42,7 +43,7 @@ class Consultation(models.Model):
     """A department's consultation of the council: 諮問第4号「障害者就労支援事業業務委託」."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("consultation status", "Draft")
         SUBMITTED = "submitted", _("Submitted")
         ON_AGENDA = "on_agenda", _("On an agenda")
         ANSWERED = "answered", _("Answered")
@@ -112,16 +113,26 @@ class Opinion(models.Model):
         REMARK = "remark", _("Remark")
 
     consultation = models.ForeignKey(
-        Consultation, verbose_name=_("consultation"), on_delete=models.CASCADE,
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
         related_name="opinions",
     )
     meeting = models.ForeignKey(
-        "council.Meeting", verbose_name=_("meeting"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="opinions",
+        "council.Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinions",
     )
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("member"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="opinions",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinions",
     )
     order = models.PositiveIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.QUESTION)
@@ -143,7 +154,9 @@ class Response(models.Model):
         Opinion, verbose_name=_("opinion"), on_delete=models.CASCADE, related_name="response"
     )
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("answered by"), on_delete=models.PROTECT,
+        "accounts.Department",
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     text = models.TextField(_("response"))
@@ -168,12 +181,18 @@ class Decision(models.Model):
         CONTINUED = "continued", _("Deliberation continues (継続審議)")
 
     consultation = models.ForeignKey(
-        Consultation, verbose_name=_("consultation"), on_delete=models.PROTECT,
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.PROTECT,
         related_name="decisions",
     )
     meeting = models.ForeignKey(
-        "council.Meeting", verbose_name=_("meeting"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="decisions",
+        "council.Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
     )
     decided_on = models.DateField(_("decided on"))
     result = models.CharField(_("result"), max_length=20, choices=Result.choices)
@@ -200,7 +219,7 @@ class Decision(models.Model):
     @property
     def verdict(self) -> str:
         """The word the minutes quote: 可, 条件付き可, 否 or 継続審議."""
-        return VERDICTS[self.result]
+        return VERDICTS[Decision.Result(self.result)]
 
     @property
     def sentence(self) -> str:
@@ -235,24 +254,42 @@ class FollowUp(models.Model):
         DONE = "done", _("Done")
 
     consultation = models.ForeignKey(
-        Consultation, verbose_name=_("consultation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="follow_ups",
+        Consultation,
+        verbose_name=_("consultation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
     )
     decision = models.ForeignKey(
-        Decision, verbose_name=_("decision"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="follow_ups",
+        Decision,
+        verbose_name=_("decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
     )
     opinion = models.ForeignKey(
-        Opinion, verbose_name=_("arising from the opinion"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="follow_ups",
+        Opinion,
+        verbose_name=_("arising from the opinion"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
     )
     meeting = models.ForeignKey(
-        "council.Meeting", verbose_name=_("meeting"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="follow_ups",
+        "council.Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
     )
     commitment = models.TextField(_("commitment"))
     owner = models.ForeignKey(
-        "accounts.Department", verbose_name=_("owner"), on_delete=models.PROTECT,
+        "accounts.Department",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
         related_name="follow_ups",
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
@@ -283,18 +320,26 @@ class Report(models.Model):
     """A matter reported to the council without a decision, often about an earlier answer."""
 
     council = models.ForeignKey(
-        "council.Council", verbose_name=_("council"), on_delete=models.PROTECT,
+        "council.Council",
+        verbose_name=_("council"),
+        on_delete=models.PROTECT,
         related_name="reports",
     )
     title = models.CharField(_("title"), max_length=300)
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
         related_name="reports",
     )
     explanation = models.TextField(_("explanation"), blank=True)
     related_decision = models.ForeignKey(
-        Decision, verbose_name=_("earlier decision"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="reports",
+        Decision,
+        verbose_name=_("earlier decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
 
     class Meta:

@@ -28,12 +28,16 @@ def numbering_scope(council: Council, fiscal_year: int) -> int:
     return fiscal_year
 
 
-def number_is_taken(council: Council, fiscal_year: int, number: int, *, exclude: int | None = None) -> bool:
+def number_is_taken(
+    council: Council, fiscal_year: int, number: int, *, exclude: int | None = None
+) -> bool:
     """Whether another consultation already has this number."""
     taken = Consultation.objects.filter(
         council=council, numbering_scope=numbering_scope(council, fiscal_year), number=number
     )
-    return taken.exclude(pk=exclude).exists()
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    return taken.exists()
 
 
 def next_number(council: Council, fiscal_year: int) -> int:
@@ -52,16 +56,23 @@ def create_consultation(
     """Open a consultation for a department (a draft until it is submitted)."""
     fields.setdefault("number", next_number(council, fields["fiscal_year"]))
     consultation = create_audited(
-        Consultation, actor=actor, use_case="consultations.create_consultation",
-        council=council, numbering_scope=numbering_scope(council, fields["fiscal_year"]), **fields,
+        Consultation,
+        actor=actor,
+        use_case="consultations.create_consultation",
+        council=council,
+        numbering_scope=numbering_scope(council, fields["fiscal_year"]),
+        m2m={"kinds": list(kinds or [])},
+        **fields,
     )
-    consultation.kinds.set(kinds or [])
     return consultation
 
 
 @transaction.atomic
 def update_consultation(
-    *, actor: Any, consultation: Consultation, kinds: list[ConsultationKind] | None = None,
+    *,
+    actor: Any,
+    consultation: Consultation,
+    kinds: list[ConsultationKind] | None = None,
     **fields: Any,
 ) -> Consultation:
     """Change a consultation's number, title, department, kinds or summary."""
@@ -72,16 +83,23 @@ def update_consultation(
         before = list(consultation.kinds.values_list("pk", flat=True))
         consultation.kinds.set(kinds)
         extra = m2m_change("kinds", before, [k.pk for k in kinds])
-    return update_audited(consultation, actor=actor,
-                          use_case="consultations.update_consultation",
-                          extra_changes=extra, **fields)
+    return update_audited(
+        consultation,
+        actor=actor,
+        use_case="consultations.update_consultation",
+        extra_changes=extra,
+        **fields,
+    )
 
 
 def submit_consultation(*, actor: Any, consultation: Consultation, on: dt.date) -> Consultation:
     """Send a draft consultation to the council."""
     return update_audited(
-        consultation, actor=actor, use_case="consultations.submit_consultation",
-        status=Consultation.Status.SUBMITTED, submitted_on=on,
+        consultation,
+        actor=actor,
+        use_case="consultations.submit_consultation",
+        status=Consultation.Status.SUBMITTED,
+        submitted_on=on,
     )
 
 
@@ -89,8 +107,13 @@ def record_opinion(*, actor: Any, consultation: Consultation, **fields: Any) -> 
     """Record a member's opinion on a consultation, after those already recorded."""
     last = consultation.opinions.aggregate(n=Max("order"))["n"]
     fields.setdefault("order", (last or 0) + 1)
-    return create_audited(Opinion, actor=actor, use_case="consultations.record_opinion",
-                          consultation=consultation, **fields)
+    return create_audited(
+        Opinion,
+        actor=actor,
+        use_case="consultations.record_opinion",
+        consultation=consultation,
+        **fields,
+    )
 
 
 def update_opinion(*, actor: Any, opinion: Opinion, **fields: Any) -> Opinion:
@@ -102,46 +125,66 @@ def record_response(*, actor: Any, opinion: Opinion, **fields: Any) -> Response:
     """Record (or replace) the department's response to an opinion."""
     existing = Response.objects.filter(opinion=opinion).first()
     if existing is not None:
-        return update_audited(existing, actor=actor, use_case="consultations.record_response",
-                              **fields)
-    return create_audited(Response, actor=actor, use_case="consultations.record_response",
-                          opinion=opinion, **fields)
+        return update_audited(
+            existing, actor=actor, use_case="consultations.record_response", **fields
+        )
+    return create_audited(
+        Response, actor=actor, use_case="consultations.record_response", opinion=opinion, **fields
+    )
 
 
 @transaction.atomic
 def record_decision(*, actor: Any, consultation: Consultation, **fields: Any) -> Decision:
     """Record the council's answer; the consultation is then answered (unless continued)."""
-    decision = create_audited(Decision, actor=actor, use_case="consultations.record_decision",
-                              consultation=consultation, **fields)
+    decision = create_audited(
+        Decision,
+        actor=actor,
+        use_case="consultations.record_decision",
+        consultation=consultation,
+        **fields,
+    )
     if decision.result != Decision.Result.CONTINUED:
-        update_audited(consultation, actor=actor, use_case="consultations.record_decision",
-                       status=Consultation.Status.ANSWERED)
+        update_audited(
+            consultation,
+            actor=actor,
+            use_case="consultations.record_decision",
+            status=Consultation.Status.ANSWERED,
+        )
     return decision
 
 
 def create_follow_up(*, actor: Any, **fields: Any) -> FollowUp:
     """Record a commitment made to the council, with its owner."""
-    return create_audited(FollowUp, actor=actor, use_case="consultations.create_follow_up",
-                          **fields)
+    return create_audited(
+        FollowUp, actor=actor, use_case="consultations.create_follow_up", **fields
+    )
 
 
-def complete_follow_up(
-    *, actor: Any, follow_up: FollowUp, evidence: str, on: dt.date
-) -> FollowUp:
+def complete_follow_up(*, actor: Any, follow_up: FollowUp, evidence: str, on: dt.date) -> FollowUp:
     """Mark a commitment as kept, with the evidence."""
     return update_audited(
-        follow_up, actor=actor, use_case="consultations.complete_follow_up",
-        status=FollowUp.Status.DONE, evidence=evidence, done_on=on,
+        follow_up,
+        actor=actor,
+        use_case="consultations.complete_follow_up",
+        status=FollowUp.Status.DONE,
+        evidence=evidence,
+        done_on=on,
     )
 
 
 def reopen_follow_up(*, actor: Any, follow_up: FollowUp) -> FollowUp:
     """Open a commitment again."""
-    return update_audited(follow_up, actor=actor, use_case="consultations.reopen_follow_up",
-                          status=FollowUp.Status.OPEN, done_on=None)
+    return update_audited(
+        follow_up,
+        actor=actor,
+        use_case="consultations.reopen_follow_up",
+        status=FollowUp.Status.OPEN,
+        done_on=None,
+    )
 
 
 def create_report(*, actor: Any, council: Council, **fields: Any) -> Report:
     """Record a matter reported to the council."""
-    return create_audited(Report, actor=actor, use_case="consultations.create_report",
-                          council=council, **fields)
+    return create_audited(
+        Report, actor=actor, use_case="consultations.create_report", council=council, **fields
+    )

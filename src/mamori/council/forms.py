@@ -38,8 +38,17 @@ class MeetingForm(forms.ModelForm[Meeting]):
     class Meta:
         model = Meeting
         fields = [
-            "council", "number", "date", "start_time", "end_time", "place", "openness",
-            "closure_grounds", "closure_reason", "observers", "contact",
+            "council",
+            "number",
+            "date",
+            "start_time",
+            "end_time",
+            "place",
+            "openness",
+            "closure_grounds",
+            "closure_reason",
+            "observers",
+            "contact",
         ]
         widgets = {
             "start_time": TIME_INPUT,
@@ -93,12 +102,16 @@ class AttendanceForm(forms.Form):
     """Which members were present and which absent."""
 
     present = forms.ModelMultipleChoiceField(
-        label=_("Present"), queryset=Membership.objects.none(),
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Present"),
+        queryset=Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     absent = forms.ModelMultipleChoiceField(
-        label=_("Absent"), queryset=Membership.objects.none(),
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Absent"),
+        queryset=Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
@@ -130,8 +143,10 @@ class AgendaItemForm(forms.ModelForm[AgendaItem]):
     """An item of the agenda."""
 
     consultations = forms.ModelMultipleChoiceField(
-        label=_("Consultations"), queryset=Consultation.objects.none(),
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Consultations"),
+        queryset=Consultation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     closure_grounds = forms.ModelMultipleChoiceField(
         label=_("Legal grounds for closing"),
@@ -143,8 +158,15 @@ class AgendaItemForm(forms.ModelForm[AgendaItem]):
     class Meta:
         model = AgendaItem
         fields = [
-            "order", "kind", "title", "consultations", "report", "openness", "closure_grounds",
-            "closure_reason", "note",
+            "order",
+            "kind",
+            "title",
+            "consultations",
+            "report",
+            "openness",
+            "closure_grounds",
+            "closure_reason",
+            "note",
         ]
         widgets = {
             "closure_reason": forms.Textarea(attrs={"rows": 2}),
@@ -166,9 +188,10 @@ class AgendaItemForm(forms.ModelForm[AgendaItem]):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         order = data.get("order")
-        if order and self.meeting.agenda_items.filter(order=order).exclude(
-            pk=self.instance.pk
-        ).exists():
+        if (
+            order
+            and self.meeting.agenda_items.filter(order=order).exclude(pk=self.instance.pk).exists()
+        ):
             self.add_error("order", _("Another item already has this number."))
         kind = data.get("kind")
         if kind == AgendaItem.Kind.DELIBERATION and not data.get("consultations"):

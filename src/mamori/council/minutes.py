@@ -5,7 +5,6 @@ One document model feeds every format (web page, the export command, later Word 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -14,7 +13,14 @@ from django.utils.translation import gettext as _
 from mamori.accounts.models import Department
 from mamori.consultations.models import Consultation, Decision, Opinion
 from mamori.core import eras
-from mamori.council.models import AgendaItem, Attendance, Meeting, Membership, Openness, StaffAttendee
+from mamori.council.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Membership,
+    Openness,
+    StaffAttendee,
+)
 
 
 @dataclass
@@ -106,14 +112,20 @@ OPENNESS_LABELS = {
 
 def load_meeting(meeting: Meeting) -> Meeting:
     """The meeting with everything the minutes need fetched in a fixed number of queries."""
-    opinions = Opinion.objects.filter(meeting=meeting).select_related(
-        "response__department"
-    ).order_by("order", "id")
+    opinions = (
+        Opinion.objects.filter(meeting=meeting)
+        .select_related("response__department")
+        .order_by("order", "id")
+    )
     decisions = Decision.objects.filter(meeting=meeting).order_by("id")
-    consultations = Consultation.objects.select_related("department__parent").prefetch_related(
-        Prefetch("opinions", queryset=opinions, to_attr="meeting_opinions"),
-        Prefetch("decisions", queryset=decisions, to_attr="meeting_decisions"),
-    ).order_by("number")
+    consultations = (
+        Consultation.objects.select_related("department__parent")
+        .prefetch_related(
+            Prefetch("opinions", queryset=opinions, to_attr="meeting_opinions"),
+            Prefetch("decisions", queryset=decisions, to_attr="meeting_decisions"),
+        )
+        .order_by("number")
+    )
     return (
         Meeting.objects.select_related("council", "minutes")
         .prefetch_related(
@@ -145,7 +157,9 @@ def _department_name(department: Department) -> str:
 def compose(meeting: Meeting) -> MinutesDocument:
     """Compose the minutes of a meeting from its records."""
     meeting = load_meeting(meeting)
-    attendances = sorted(meeting.attendances.all(), key=lambda a: (a.membership.order, a.membership_id))
+    attendances = sorted(
+        meeting.attendances.all(), key=lambda a: (a.membership.order, a.membership_id)
+    )
     present = [a for a in attendances if a.status == Attendance.Status.PRESENT]
     absent = [a for a in attendances if a.status == Attendance.Status.ABSENT]
     staff = list(meeting.staff.all())

@@ -123,13 +123,17 @@ class Openness(models.TextChoices):
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def sat_on_by(self, user: settings.AUTH_USER_MODEL) -> MeetingQuerySet:  # type: ignore[name-defined]
         """Meetings held while the user held a seat on their council."""
-        return self.filter(
-            council__memberships__member=user,
-            council__memberships__term_start__lte=F("date"),
-        ).filter(
-            Q(council__memberships__term_end__isnull=True)
-            | Q(council__memberships__term_end__gte=F("date"))
-        ).distinct()
+        return (
+            self.filter(
+                council__memberships__member=user,
+                council__memberships__term_start__lte=F("date"),
+            )
+            .filter(
+                Q(council__memberships__term_end__isnull=True)
+                | Q(council__memberships__term_end__gte=F("date"))
+            )
+            .distinct()
+        )
 
 
 class Meeting(models.Model):

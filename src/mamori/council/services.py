@@ -23,28 +23,46 @@ from mamori.council.models import (
 )
 
 MEETING_FIELDS = (
-    "number", "date", "start_time", "end_time", "place", "openness", "closure_reason",
-    "observers", "contact",
+    "number",
+    "date",
+    "start_time",
+    "end_time",
+    "place",
+    "openness",
+    "closure_reason",
+    "observers",
+    "contact",
 )
 
 
 @transaction.atomic
 def create_meeting(
-    *, actor: Any, council: Council, closure_grounds: list[DisclosureGround] | None = None,
+    *,
+    actor: Any,
+    council: Council,
+    closure_grounds: list[DisclosureGround] | None = None,
     **fields: Any,
 ) -> Meeting:
     """Schedule a meeting; its fiscal year follows from its date."""
     fields["fiscal_year"] = eras.fiscal_year_of(fields["date"])
-    meeting = create_audited(Meeting, actor=actor, use_case="council.create_meeting",
-                             council=council, **fields)
-    meeting.closure_grounds.set(closure_grounds or [])
-    Minutes.objects.create(meeting=meeting)
+    meeting = create_audited(
+        Meeting,
+        actor=actor,
+        use_case="council.create_meeting",
+        council=council,
+        m2m={"closure_grounds": list(closure_grounds or [])},
+        **fields,
+    )
+    create_audited(Minutes, actor=actor, use_case="council.create_meeting", meeting=meeting)
     return meeting
 
 
 @transaction.atomic
 def update_meeting(
-    *, actor: Any, meeting: Meeting, closure_grounds: list[DisclosureGround] | None = None,
+    *,
+    actor: Any,
+    meeting: Meeting,
+    closure_grounds: list[DisclosureGround] | None = None,
     **fields: Any,
 ) -> Meeting:
     """Change a meeting's particulars."""
@@ -55,8 +73,9 @@ def update_meeting(
         before = list(meeting.closure_grounds.values_list("pk", flat=True))
         meeting.closure_grounds.set(closure_grounds)
         extra = m2m_change("closure_grounds", before, [g.pk for g in closure_grounds])
-    return update_audited(meeting, actor=actor, use_case="council.update_meeting",
-                          extra_changes=extra, **fields)
+    return update_audited(
+        meeting, actor=actor, use_case="council.update_meeting", extra_changes=extra, **fields
+    )
 
 
 class AttendanceError(ValueError):
@@ -82,18 +101,29 @@ def record_attendance(
             delete_audited(attendance, actor=actor, use_case="council.record_attendance")
     for membership_id, status in wanted.items():
         if membership_id in existing:
-            update_audited(existing[membership_id], actor=actor,
-                           use_case="council.record_attendance", status=status)
+            update_audited(
+                existing[membership_id],
+                actor=actor,
+                use_case="council.record_attendance",
+                status=status,
+            )
         else:
-            create_audited(Attendance, actor=actor, use_case="council.record_attendance",
-                           meeting=meeting, membership_id=membership_id, status=status)
+            create_audited(
+                Attendance,
+                actor=actor,
+                use_case="council.record_attendance",
+                meeting=meeting,
+                membership_id=membership_id,
+                status=status,
+            )
 
 
 def add_staff_attendee(*, actor: Any, meeting: Meeting, **fields: Any) -> StaffAttendee:
     """Record a secretariat officer or a department's explaining official at the meeting."""
     fields.setdefault("order", meeting.staff.count() + 1)
-    return create_audited(StaffAttendee, actor=actor, use_case="council.add_staff_attendee",
-                          meeting=meeting, **fields)
+    return create_audited(
+        StaffAttendee, actor=actor, use_case="council.add_staff_attendee", meeting=meeting, **fields
+    )
 
 
 def remove_staff_attendee(*, actor: Any, attendee: StaffAttendee) -> None:
@@ -108,23 +138,38 @@ def next_agenda_order(meeting: Meeting) -> int:
 
 @transaction.atomic
 def add_agenda_item(
-    *, actor: Any, meeting: Meeting, consultations: list[Consultation] | None = None,
-    closure_grounds: list[DisclosureGround] | None = None, **fields: Any,
+    *,
+    actor: Any,
+    meeting: Meeting,
+    consultations: list[Consultation] | None = None,
+    closure_grounds: list[DisclosureGround] | None = None,
+    **fields: Any,
 ) -> AgendaItem:
     """Add an item to the meeting's agenda; consultations on it are then on an agenda."""
     fields.setdefault("order", next_agenda_order(meeting))
-    item = create_audited(AgendaItem, actor=actor, use_case="council.add_agenda_item",
-                          meeting=meeting, **fields)
-    item.consultations.set(consultations or [])
-    item.closure_grounds.set(closure_grounds or [])
+    item = create_audited(
+        AgendaItem,
+        actor=actor,
+        use_case="council.add_agenda_item",
+        meeting=meeting,
+        m2m={
+            "consultations": list(consultations or []),
+            "closure_grounds": list(closure_grounds or []),
+        },
+        **fields,
+    )
     _mark_on_agenda(actor, consultations or [])
     return item
 
 
 @transaction.atomic
 def update_agenda_item(
-    *, actor: Any, item: AgendaItem, consultations: list[Consultation] | None = None,
-    closure_grounds: list[DisclosureGround] | None = None, **fields: Any,
+    *,
+    actor: Any,
+    item: AgendaItem,
+    consultations: list[Consultation] | None = None,
+    closure_grounds: list[DisclosureGround] | None = None,
+    **fields: Any,
 ) -> AgendaItem:
     """Change an agenda item, its consultations or its openness."""
     extra: dict[str, Any] = {}
@@ -137,15 +182,20 @@ def update_agenda_item(
         before = list(item.closure_grounds.values_list("pk", flat=True))
         item.closure_grounds.set(closure_grounds)
         extra |= m2m_change("closure_grounds", before, [g.pk for g in closure_grounds])
-    return update_audited(item, actor=actor, use_case="council.update_agenda_item",
-                          extra_changes=extra, **fields)
+    return update_audited(
+        item, actor=actor, use_case="council.update_agenda_item", extra_changes=extra, **fields
+    )
 
 
 def _mark_on_agenda(actor: Any, consultations: list[Consultation]) -> None:
     for consultation in consultations:
         if consultation.status in (Consultation.Status.DRAFT, Consultation.Status.SUBMITTED):
-            update_audited(consultation, actor=actor, use_case="council.add_agenda_item",
-                           status=Consultation.Status.ON_AGENDA)
+            update_audited(
+                consultation,
+                actor=actor,
+                use_case="council.add_agenda_item",
+                status=Consultation.Status.ON_AGENDA,
+            )
 
 
 def update_minutes(*, actor: Any, minutes: Minutes, **fields: Any) -> Minutes:
@@ -156,16 +206,24 @@ def update_minutes(*, actor: Any, minutes: Minutes, **fields: Any) -> Minutes:
 def publish_minutes(*, actor: Any, minutes: Minutes, now: dt.datetime | None = None) -> Minutes:
     """Publish the minutes at their public address."""
     return update_audited(
-        minutes, actor=actor, use_case="council.publish_minutes",
-        status=Minutes.Status.PUBLISHED, published_at=now or timezone.now(), published_by=actor,
+        minutes,
+        actor=actor,
+        use_case="council.publish_minutes",
+        status=Minutes.Status.PUBLISHED,
+        published_at=now or timezone.now(),
+        published_by=actor,
     )
 
 
 def withdraw_minutes(*, actor: Any, minutes: Minutes) -> Minutes:
     """Take published minutes back to draft (they leave the public site)."""
     return update_audited(
-        minutes, actor=actor, use_case="council.withdraw_minutes",
-        status=Minutes.Status.DRAFT, published_at=None, published_by=None,
+        minutes,
+        actor=actor,
+        use_case="council.withdraw_minutes",
+        status=Minutes.Status.DRAFT,
+        published_at=None,
+        published_by=None,
     )
 
 
@@ -176,5 +234,6 @@ def create_council(*, actor: Any, **fields: Any) -> Council:
 
 def appoint_member(*, actor: Any, council: Council, **fields: Any) -> Membership:
     """Give a person a seat on the council for a term."""
-    return create_audited(Membership, actor=actor, use_case="council.appoint_member",
-                          council=council, **fields)
+    return create_audited(
+        Membership, actor=actor, use_case="council.appoint_member", council=council, **fields
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mamori.core.access import require
+from mamori.core.http import AuthenticatedRequest
 from mamori.council import access, minutes, services
 from mamori.council.forms import (
     AgendaItemForm,
@@ -26,8 +27,15 @@ from mamori.council.forms import (
 from mamori.council.models import Attendance, Meeting, Minutes
 
 MEETING_FIELDS = [
-    "number", "date", "start_time", "end_time", "place", "openness", "closure_reason",
-    "observers", "contact",
+    "number",
+    "date",
+    "start_time",
+    "end_time",
+    "place",
+    "openness",
+    "closure_reason",
+    "observers",
+    "contact",
 ]
 AGENDA_FIELDS = ["order", "kind", "title", "report", "openness", "closure_reason", "note"]
 
@@ -35,29 +43,35 @@ AGENDA_FIELDS = ["order", "kind", "title", "report", "openness", "closure_reason
 def _meeting_url(meeting: Meeting, name: str = "meeting_detail") -> str:
     return reverse(
         f"council:{name}",
-        kwargs={"council": meeting.council.slug, "fiscal_year": meeting.fiscal_year,
-                "number": meeting.number},
+        kwargs={
+            "council": meeting.council.slug,
+            "fiscal_year": meeting.fiscal_year,
+            "number": meeting.number,
+        },
     )
 
 
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
     """Meetings the user may see, newest first."""
-    meetings = access.meetings_visible_to(request.user).select_related("minutes").annotate(
-        items=Count("agenda_items", distinct=True)
+    meetings = (
+        access.meetings_visible_to(request.user)
+        .select_related("minutes")
+        .annotate(items=Count("agenda_items", distinct=True))
     )
     return render(request, "council/meeting_list.html", {"meetings": meetings})
 
 
 @login_required
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     """Schedule a meeting (the secretariat)."""
     require(request.user.is_secretariat)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         meeting = services.create_meeting(
-            actor=request.user, council=data["council"],
+            actor=request.user,
+            council=data["council"],
             closure_grounds=list(data["closure_grounds"]),
             **{name: data[name] for name in MEETING_FIELDS},
         )
@@ -67,7 +81,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_detail(request: HttpRequest, council: str, fiscal_year: int, number: int) -> HttpResponse:
+def meeting_detail(
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
+) -> HttpResponse:
     """A meeting's particulars, attendance, agenda and quorum."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number)
     doc = minutes.compose(meeting)
@@ -89,14 +105,17 @@ def meeting_detail(request: HttpRequest, council: str, fiscal_year: int, number:
 
 
 @login_required
-def meeting_edit(request: HttpRequest, council: str, fiscal_year: int, number: int) -> HttpResponse:
+def meeting_edit(
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
+) -> HttpResponse:
     """Change a meeting's particulars (the secretariat)."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.update_meeting(
-            actor=request.user, meeting=meeting,
+            actor=request.user,
+            meeting=meeting,
             closure_grounds=list(data["closure_grounds"]),
             **{name: data[name] for name in MEETING_FIELDS},
         )
@@ -107,7 +126,7 @@ def meeting_edit(request: HttpRequest, council: str, fiscal_year: int, number: i
 
 @login_required
 def meeting_attendance(
-    request: HttpRequest, council: str, fiscal_year: int, number: int
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
 ) -> HttpResponse:
     """Record which members were present and absent (the secretariat)."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
@@ -115,13 +134,16 @@ def meeting_attendance(
     for attendance in meeting.attendances.all():
         current[attendance.status].append(attendance.membership_id)
     form = AttendanceForm(
-        request.POST or None, meeting=meeting,
+        request.POST or None,
+        meeting=meeting,
         initial={"present": current["present"], "absent": current["absent"]},
     )
     if request.method == "POST" and form.is_valid():
         services.record_attendance(
-            actor=request.user, meeting=meeting,
-            present=list(form.cleaned_data["present"]), absent=list(form.cleaned_data["absent"]),
+            actor=request.user,
+            meeting=meeting,
+            present=list(form.cleaned_data["present"]),
+            absent=list(form.cleaned_data["absent"]),
         )
         messages.success(request, _("The attendance was saved."))
         return redirect(_meeting_url(meeting))
@@ -130,7 +152,9 @@ def meeting_attendance(
 
 @login_required
 @require_POST
-def staff_add(request: HttpRequest, council: str, fiscal_year: int, number: int) -> HttpResponse:
+def staff_add(
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
+) -> HttpResponse:
     """Add a secretariat officer or explaining official to the meeting."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
     form = StaffAttendeeForm(request.POST)
@@ -145,7 +169,7 @@ def staff_add(request: HttpRequest, council: str, fiscal_year: int, number: int)
 @login_required
 @require_POST
 def staff_remove(
-    request: HttpRequest, council: str, fiscal_year: int, number: int, pk: int
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int, pk: int
 ) -> HttpResponse:
     """Remove an officer from the meeting."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
@@ -162,19 +186,23 @@ def _agenda_values(data: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 def agenda_item_create(
-    request: HttpRequest, council: str, fiscal_year: int, number: int
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
 ) -> HttpResponse:
     """Add an item to the agenda (the secretariat)."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
     form = AgendaItemForm(
-        request.POST or None, meeting=meeting,
+        request.POST or None,
+        meeting=meeting,
         initial={"order": services.next_agenda_order(meeting)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.add_agenda_item(
-            actor=request.user, meeting=meeting, consultations=list(data["consultations"]),
-            closure_grounds=list(data["closure_grounds"]), **_agenda_values(data),
+            actor=request.user,
+            meeting=meeting,
+            consultations=list(data["consultations"]),
+            closure_grounds=list(data["closure_grounds"]),
+            **_agenda_values(data),
         )
         messages.success(request, _("The agenda item was added."))
         return redirect(_meeting_url(meeting))
@@ -183,7 +211,7 @@ def agenda_item_create(
 
 @login_required
 def agenda_item_edit(
-    request: HttpRequest, council: str, fiscal_year: int, number: int, order: int
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int, order: int
 ) -> HttpResponse:
     """Change an agenda item, its consultations, openness or note (the secretariat)."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
@@ -192,8 +220,11 @@ def agenda_item_edit(
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.update_agenda_item(
-            actor=request.user, item=item, consultations=list(data["consultations"]),
-            closure_grounds=list(data["closure_grounds"]), **_agenda_values(data),
+            actor=request.user,
+            item=item,
+            consultations=list(data["consultations"]),
+            closure_grounds=list(data["closure_grounds"]),
+            **_agenda_values(data),
         )
         messages.success(request, _("The agenda item was saved."))
         return redirect(_meeting_url(meeting))
@@ -203,7 +234,9 @@ def agenda_item_edit(
 
 
 @login_required
-def minutes_draft(request: HttpRequest, council: str, fiscal_year: int, number: int) -> HttpResponse:
+def minutes_draft(
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
+) -> HttpResponse:
     """The minutes as composed from the records: for the secretariat and the members."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number)
     context = {
@@ -220,7 +253,9 @@ def minutes_draft(request: HttpRequest, council: str, fiscal_year: int, number: 
 
 
 @login_required
-def minutes_edit(request: HttpRequest, council: str, fiscal_year: int, number: int) -> HttpResponse:
+def minutes_edit(
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
+) -> HttpResponse:
     """Say whether the materials are published and why not (the secretariat)."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
     form = MinutesForm(request.POST or None, instance=meeting.minutes)
@@ -234,7 +269,7 @@ def minutes_edit(request: HttpRequest, council: str, fiscal_year: int, number: i
 @login_required
 @require_POST
 def minutes_publish(
-    request: HttpRequest, council: str, fiscal_year: int, number: int
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
 ) -> HttpResponse:
     """Publish the minutes at their public address (the secretariat)."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
@@ -246,7 +281,7 @@ def minutes_publish(
 @login_required
 @require_POST
 def minutes_withdraw(
-    request: HttpRequest, council: str, fiscal_year: int, number: int
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
 ) -> HttpResponse:
     """Take the minutes off the public site (the secretariat)."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
@@ -278,5 +313,3 @@ def public_minutes_detail(
         "council/public_minutes_detail.html",
         {"minutes": published, "doc": minutes.compose(published.meeting)},
     )
-
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ MEETING_TITLE = "平成21年度第3回個人情報保護運営審議会"
 @pytest.fixture
 def demo(transactional_db: None, settings: Any) -> None:
     settings.DEBUG = True
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("demo", stdout=StringIO())
     settings.DEBUG = False
 
 
@@ -32,7 +33,9 @@ def test_secretariat_publishes_the_demo_minutes_and_the_public_reads_them(
     page.get_by_label("パスワード").fill(SECRETARIAT.password)
     page.get_by_role("button", name="ログイン").click()
 
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="会議", exact=True).click()
+    page.get_by_role("navigation", name="メインメニュー").get_by_role(
+        "link", name="会議", exact=True
+    ).click()
     page.get_by_role("link", name=MEETING_TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(MEETING_TITLE)
     page.get_by_role("link", name="会議録", exact=True).click()

@@ -16,7 +16,9 @@ def test_it_writes_the_minutes_of_the_meeting_named_by_year_and_number(personas:
     meeting = testing.make_meeting(personas.council, number=3, place="庁議室")
     Minutes.objects.create(meeting=meeting, materials_reason="非公開情報を含むため")
     out = StringIO()
-    call_command("export_minutes", "--year", "2009", "--number", "3", "--council", "kojin", stdout=out)
+    call_command(
+        "export_minutes", "--year", "2009", "--number", "3", "--council", "kojin", stdout=out
+    )
     html = out.getvalue()
     assert html.startswith("<!doctype html>")
     assert "平成21年度第3回個人情報保護運営審議会" in html

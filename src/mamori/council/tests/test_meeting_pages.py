@@ -17,8 +17,11 @@ from mamori.council.models import AgendaItem, Attendance, Meeting, Membership, M
 def meeting_url(meeting: Meeting, name: str = "meeting_detail") -> str:
     return reverse(
         f"council:{name}",
-        kwargs={"council": meeting.council.slug, "fiscal_year": meeting.fiscal_year,
-                "number": meeting.number},
+        kwargs={
+            "council": meeting.council.slug,
+            "fiscal_year": meeting.fiscal_year,
+            "number": meeting.number,
+        },
     )
 
 
@@ -31,11 +34,19 @@ def meeting(personas: Personas) -> Meeting:
 
 def test_secretariat_creates_a_meeting_with_an_era_date(client: Client, personas: Personas) -> None:
     client.force_login(personas.secretariat)
-    response = client.post(reverse("council:meeting_create"), {
-        "council": personas.council.pk, "number": "3", "date": "平成21年8月6日",
-        "start_time": "18:55", "end_time": "20:30", "place": "市役所3階庁議室",
-        "openness": "open", "observers": "0",
-    })
+    response = client.post(
+        reverse("council:meeting_create"),
+        {
+            "council": personas.council.pk,
+            "number": "3",
+            "date": "平成21年8月6日",
+            "start_time": "18:55",
+            "end_time": "20:30",
+            "place": "市役所3階庁議室",
+            "openness": "open",
+            "observers": "0",
+        },
+    )
     meeting = Meeting.objects.get()
     assert response.status_code == 302
     assert (meeting.fiscal_year, meeting.date) == (2009, dt.date(2009, 8, 6))
@@ -55,11 +66,19 @@ def test_bad_meeting_input_gets_a_japanese_message_on_the_form(
     client: Client, personas: Personas, date: str, start: str, end: str, message: str
 ) -> None:
     client.force_login(personas.secretariat)
-    response = client.post(reverse("council:meeting_create"), {
-        "council": personas.council.pk, "number": "3", "date": date,
-        "start_time": start, "end_time": end, "place": "庁議室", "openness": "open",
-        "observers": "0",
-    })
+    response = client.post(
+        reverse("council:meeting_create"),
+        {
+            "council": personas.council.pk,
+            "number": "3",
+            "date": date,
+            "start_time": start,
+            "end_time": end,
+            "place": "庁議室",
+            "openness": "open",
+            "observers": "0",
+        },
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert 'value="庁議室"' in response.content.decode()
@@ -70,11 +89,19 @@ def test_a_meeting_number_taken_twice_is_refused_on_the_form(
     client: Client, personas: Personas, meeting: Meeting
 ) -> None:
     client.force_login(personas.secretariat)
-    response = client.post(reverse("council:meeting_create"), {
-        "council": personas.council.pk, "number": "3", "date": "2009-09-01",
-        "start_time": "18:00", "end_time": "19:00", "place": "庁議室", "openness": "open",
-        "observers": "0",
-    })
+    response = client.post(
+        reverse("council:meeting_create"),
+        {
+            "council": personas.council.pk,
+            "number": "3",
+            "date": "2009-09-01",
+            "start_time": "18:00",
+            "end_time": "19:00",
+            "place": "庁議室",
+            "openness": "open",
+            "observers": "0",
+        },
+    )
     assert response.status_code == 200
     assert "既に" in response.content.decode()
     assert Meeting.objects.count() == 1
@@ -82,11 +109,19 @@ def test_a_meeting_number_taken_twice_is_refused_on_the_form(
 
 def test_a_closed_meeting_needs_its_grounds_and_reason(client: Client, personas: Personas) -> None:
     client.force_login(personas.secretariat)
-    response = client.post(reverse("council:meeting_create"), {
-        "council": personas.council.pk, "number": "1", "date": "2009-05-01",
-        "start_time": "18:00", "end_time": "19:00", "place": "庁議室", "openness": "closed",
-        "observers": "0",
-    })
+    response = client.post(
+        reverse("council:meeting_create"),
+        {
+            "council": personas.council.pk,
+            "number": "1",
+            "date": "2009-05-01",
+            "start_time": "18:00",
+            "end_time": "19:00",
+            "place": "庁議室",
+            "openness": "closed",
+            "observers": "0",
+        },
+    )
     assert response.status_code == 200
     assert not Meeting.objects.exists()
 
@@ -96,9 +131,13 @@ def test_a_member_both_present_and_absent_is_refused(
 ) -> None:
     client.force_login(personas.secretariat)
     seat = Membership.objects.get(member=personas.member)
-    response = client.post(meeting_url(meeting, "meeting_attendance"), {
-        "present": [seat.pk], "absent": [seat.pk],
-    })
+    response = client.post(
+        meeting_url(meeting, "meeting_attendance"),
+        {
+            "present": [seat.pk],
+            "absent": [seat.pk],
+        },
+    )
     assert response.status_code == 200
     assert "出席と欠席" in response.content.decode()
     assert not Attendance.objects.exists()
@@ -109,14 +148,22 @@ def test_a_meeting_without_a_majority_present_is_flagged(
 ) -> None:
     client.force_login(personas.secretariat)
     seats = list(personas.council.memberships.all())
-    client.post(meeting_url(meeting, "meeting_attendance"), {
-        "present": [seats[0].pk], "absent": [seats[1].pk],
-    })
+    client.post(
+        meeting_url(meeting, "meeting_attendance"),
+        {
+            "present": [seats[0].pk],
+            "absent": [seats[1].pk],
+        },
+    )
     response = client.get(meeting_url(meeting))
     assert "定足数" in response.content.decode()
-    client.post(meeting_url(meeting, "meeting_attendance"), {
-        "present": [s.pk for s in seats], "absent": [],
-    })
+    client.post(
+        meeting_url(meeting, "meeting_attendance"),
+        {
+            "present": [s.pk for s in seats],
+            "absent": [],
+        },
+    )
     response = client.get(meeting_url(meeting))
     assert "定足数に達していません" not in response.content.decode()
 
@@ -126,13 +173,25 @@ def test_secretariat_adds_agenda_items_in_order(
 ) -> None:
     client.force_login(personas.secretariat)
     consultation = testing.make_consultation(personas.council, personas.shogai)
-    client.post(meeting_url(meeting, "agenda_item_create"), {
-        "order": "1", "kind": "greeting", "title": "総務部長挨拶", "openness": "as_meeting",
-    })
-    client.post(meeting_url(meeting, "agenda_item_create"), {
-        "order": "2", "kind": "deliberation", "title": "諮問審議", "openness": "as_meeting",
-        "consultations": [consultation.pk],
-    })
+    client.post(
+        meeting_url(meeting, "agenda_item_create"),
+        {
+            "order": "1",
+            "kind": "greeting",
+            "title": "総務部長挨拶",
+            "openness": "as_meeting",
+        },
+    )
+    client.post(
+        meeting_url(meeting, "agenda_item_create"),
+        {
+            "order": "2",
+            "kind": "deliberation",
+            "title": "諮問審議",
+            "openness": "as_meeting",
+            "consultations": [consultation.pk],
+        },
+    )
     titles = list(meeting.agenda_items.values_list("title", flat=True))
     consultation.refresh_from_db()
     assert titles == ["総務部長挨拶", "諮問審議"]
@@ -144,9 +203,15 @@ def test_two_agenda_items_cannot_share_a_number(
 ) -> None:
     client.force_login(personas.secretariat)
     AgendaItem.objects.create(meeting=meeting, order=1, kind="greeting", title="挨拶")
-    response = client.post(meeting_url(meeting, "agenda_item_create"), {
-        "order": "1", "kind": "other", "title": "その他", "openness": "as_meeting",
-    })
+    response = client.post(
+        meeting_url(meeting, "agenda_item_create"),
+        {
+            "order": "1",
+            "kind": "other",
+            "title": "その他",
+            "openness": "as_meeting",
+        },
+    )
     assert response.status_code == 200
     assert meeting.agenda_items.count() == 1
 
@@ -154,8 +219,10 @@ def test_two_agenda_items_cannot_share_a_number(
 def test_publishing_puts_the_minutes_on_the_public_site(
     client: Client, personas: Personas, meeting: Meeting
 ) -> None:
-    public_url = reverse("council:public_minutes_detail", kwargs={
-        "council": meeting.council.slug, "fiscal_year": 2009, "number": 3})
+    public_url = reverse(
+        "council:public_minutes_detail",
+        kwargs={"council": meeting.council.slug, "fiscal_year": 2009, "number": 3},
+    )
     assert Client().get(public_url).status_code == 404
     client.force_login(personas.secretariat)
     client.post(meeting_url(meeting, "minutes_publish"))

@@ -17,8 +17,11 @@ from mamori.council.models import AgendaItem, Attendance, Meeting, Membership, M
 def build_large_meeting(personas: Personas, *, items: int = 50, opinions: int = 500) -> Meeting:
     """A meeting with many agenda items, each deliberating a consultation with many opinions."""
     meeting = testing.make_meeting(personas.council, number=3)
-    Minutes.objects.create(meeting=meeting, status=Minutes.Status.PUBLISHED,
-                           published_at=meeting.date.isoformat() + "T12:00:00+09:00")
+    Minutes.objects.create(
+        meeting=meeting,
+        status=Minutes.Status.PUBLISHED,
+        published_at=meeting.date.isoformat() + "T12:00:00+09:00",
+    )
     for seat in Membership.objects.filter(council=personas.council):
         Attendance.objects.create(meeting=meeting, membership=seat, status="present")
     per_item = opinions // items
@@ -28,11 +31,20 @@ def build_large_meeting(personas: Personas, *, items: int = 50, opinions: int = 
             meeting=meeting, order=order, kind=AgendaItem.Kind.DELIBERATION, title="諮問審議"
         )
         item.consultations.add(consultation)
-        Decision.objects.create(consultation=consultation, meeting=meeting,
-                                decided_on=meeting.date, result=Decision.Result.APPROVED)
+        Decision.objects.create(
+            consultation=consultation,
+            meeting=meeting,
+            decided_on=meeting.date,
+            result=Decision.Result.APPROVED,
+        )
         created = Opinion.objects.bulk_create(
-            Opinion(consultation=consultation, meeting=meeting, member=personas.member,
-                    order=n, text=f"意見{order}-{n}")
+            Opinion(
+                consultation=consultation,
+                meeting=meeting,
+                member=personas.member,
+                order=n,
+                text=f"意見{order}-{n}",
+            )
             for n in range(per_item)
         )
         Response.objects.bulk_create(
@@ -47,15 +59,19 @@ def large_meeting(personas: Personas) -> Meeting:
 
 
 def kwargs_of(meeting: Meeting) -> dict[str, Any]:
-    return {"council": meeting.council.slug, "fiscal_year": meeting.fiscal_year,
-            "number": meeting.number}
+    return {
+        "council": meeting.council.slug,
+        "fiscal_year": meeting.fiscal_year,
+        "number": meeting.number,
+    }
 
 
-@pytest.mark.parametrize(
-    "name", ["council:meeting_detail", "council:minutes_draft"]
-)
+@pytest.mark.parametrize("name", ["council:meeting_detail", "council:minutes_draft"])
 def test_meeting_pages_run_a_bounded_number_of_queries(
-    client: Client, personas: Personas, large_meeting: Meeting, name: str,
+    client: Client,
+    personas: Personas,
+    large_meeting: Meeting,
+    name: str,
     django_assert_max_num_queries: Any,
 ) -> None:
     client.force_login(personas.secretariat)
@@ -69,7 +85,9 @@ def test_public_minutes_run_a_bounded_number_of_queries(
     client: Client, large_meeting: Meeting, django_assert_max_num_queries: Any
 ) -> None:
     with django_assert_max_num_queries(20):
-        response = client.get(reverse("council:public_minutes_detail", kwargs=kwargs_of(large_meeting)))
+        response = client.get(
+            reverse("council:public_minutes_detail", kwargs=kwargs_of(large_meeting))
+        )
     assert response.content.decode().count('class="opinion') == 500
 
 
@@ -79,7 +97,11 @@ def test_lists_run_a_bounded_number_of_queries(
     for number in range(4, 30):
         testing.make_meeting(personas.council, number=number)
     client.force_login(personas.secretariat)
-    for url in (reverse("council:meeting_list"), reverse("council:public_minutes_list"),
-                reverse("consultations:consultation_list"), reverse("core:home")):
+    for url in (
+        reverse("council:meeting_list"),
+        reverse("council:public_minutes_list"),
+        reverse("consultations:consultation_list"),
+        reverse("core:home"),
+    ):
         with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200

@@ -1,4 +1,4 @@
-"""`mamori export_minutes --year 2009 --number 3`: a meeting's minutes as HTML on standard output."""
+"""`mamori export_minutes --year 2009 --number 3`: minutes as HTML on standard output."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         meeting = self._meeting(options["council"], options["year"], options["number"])
-        html = render_to_string("council/minutes_standalone.html", {"doc": minutes.compose(meeting)})
+        html = render_to_string(
+            "council/minutes_standalone.html", {"doc": minutes.compose(meeting)}
+        )
         self.stdout.write(html, ending="")
 
     def _meeting(self, council_slug: str | None, year: int, number: int) -> Meeting:
@@ -40,6 +42,7 @@ class Command(BaseCommand):
         ).first()
         if meeting is None:
             raise CommandError(
-                _("No meeting %(number)s in fiscal year %(year)s.") % {"number": number, "year": year}
+                _("No meeting %(number)s in fiscal year %(year)s.")
+                % {"number": number, "year": year}
             )
         return meeting

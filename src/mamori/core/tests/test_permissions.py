@@ -1,0 +1,180 @@
+"""Every address, as every role and signed out: allowed or denied, never a 500.
+
+The table below is the access policy. A new URL fails the first test until it is added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from mamori import testing
+from mamori.conftest import Personas
+from mamori.consultations.models import FollowUp, Report, Response
+from mamori.council.models import AgendaItem, Minutes, StaffAttendee
+
+ANON = "anonymous"
+SEC, STAFF, OTHER_STAFF = "secretariat", "staff", "other_staff"
+MEMBER, CHAIR, OUTSIDER = "member", "chair", "outsider_member"
+CONTRACTOR, AUDITOR = "contractor", "auditor"
+SIGNED_IN = {SEC, STAFF, OTHER_STAFF, MEMBER, CHAIR, OUTSIDER, CONTRACTOR, AUDITOR}
+EVERYONE = SIGNED_IN | {ANON}
+MEMBERS_SITTING = {MEMBER, CHAIR}
+ALL_MEMBERS = {MEMBER, CHAIR, OUTSIDER}
+ALL_STAFF = {STAFF, OTHER_STAFF}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use an address, and how it is called."""
+
+    allowed: frozenset[str]
+    method: str = "get"
+    # Signing out ends on the sign-in page: there a redirect to it is success, not refusal.
+    ends_at_sign_in: bool = False
+
+
+def rule(allowed: set[str], method: str = "get", *, ends_at_sign_in: bool = False) -> Rule:
+    return Rule(frozenset(allowed), method, ends_at_sign_in)
+
+
+POLICY: dict[str, Rule] = {
+    "core:home": rule(SIGNED_IN),
+    "accounts:login": rule(EVERYONE),
+    "accounts:logout": rule(EVERYONE, "post", ends_at_sign_in=True),
+    "audit:event_list": rule({AUDITOR}),
+    "council:meeting_list": rule({SEC} | ALL_MEMBERS),
+    "council:meeting_create": rule({SEC}),
+    "council:meeting_detail": rule({SEC} | MEMBERS_SITTING),
+    "council:meeting_edit": rule({SEC}),
+    "council:meeting_attendance": rule({SEC}),
+    "council:staff_add": rule({SEC}, "post"),
+    "council:staff_remove": rule({SEC}, "post"),
+    "council:agenda_item_create": rule({SEC}),
+    "council:agenda_item_edit": rule({SEC}),
+    "council:minutes_draft": rule({SEC} | MEMBERS_SITTING),
+    "council:minutes_edit": rule({SEC}),
+    "council:minutes_publish": rule({SEC}, "post"),
+    "council:minutes_withdraw": rule({SEC}, "post"),
+    "council:public_minutes_list": rule(EVERYONE),
+    "council:public_minutes_detail": rule(EVERYONE),
+    "consultations:consultation_list": rule({SEC} | ALL_STAFF | ALL_MEMBERS),
+    "consultations:consultation_create": rule({SEC} | ALL_STAFF),
+    "consultations:report_create": rule({SEC}),
+    "consultations:opinion_edit": rule({SEC, MEMBER}),
+    "consultations:response_edit": rule({SEC, STAFF}),
+    "consultations:followup_list": rule({SEC} | ALL_STAFF),
+    "consultations:followup_update": rule({SEC, STAFF}),
+    "consultations:consultation_detail": rule({SEC, STAFF} | MEMBERS_SITTING),
+    "consultations:consultation_edit": rule({SEC, STAFF}),
+    "consultations:consultation_submit": rule({SEC, STAFF}, "post"),
+    "consultations:opinion_create": rule({SEC} | MEMBERS_SITTING),
+    "consultations:decision_create": rule({SEC}),
+    "consultations:followup_create": rule({SEC}),
+}
+
+
+def url_names(patterns: list[Any], namespace: str = "") -> set[str]:
+    """The names of every URL pattern, with their namespaces (the admin site left out)."""
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_the_policy_covers_every_address() -> None:
+    assert url_names(get_resolver().url_patterns) == set(POLICY)
+
+
+def build_world(personas: Personas) -> dict[str, dict[str, Any]]:
+    """One of everything, and the URL arguments that reach it."""
+    meeting = testing.make_meeting(personas.council, number=3)
+    Minutes.objects.create(
+        meeting=meeting,
+        status=Minutes.Status.PUBLISHED,
+        published_at="2009-09-01T10:00:00+09:00",
+        materials_reason="理由",
+    )
+    consultation = testing.make_consultation(
+        personas.council, personas.shogai, number=4, status="draft"
+    )
+    testing.put_on_agenda(meeting, consultation, order=1)
+    opinion = testing.make_opinion(consultation, member=personas.member, meeting=meeting)
+    Response.objects.create(opinion=opinion, department=personas.shogai, text="ない。")
+    follow_up = FollowUp.objects.create(
+        consultation=consultation, commitment="仕様書に明記する", owner=personas.shogai
+    )
+    Report.objects.create(council=personas.council, title="報告", department=personas.kodomo)
+    staff = StaffAttendee.objects.create(
+        meeting=meeting, capacity="secretariat", name="中川", title="情報公開係長"
+    )
+    assert AgendaItem.objects.filter(meeting=meeting, order=1).exists()
+    on_meeting = {"council": "kojin", "fiscal_year": 2009, "number": 3}
+    on_consultation = {"council": "kojin", "key": "2009-4"}
+    return {
+        "council:meeting_detail": on_meeting,
+        "council:meeting_edit": on_meeting,
+        "council:meeting_attendance": on_meeting,
+        "council:staff_add": on_meeting,
+        "council:staff_remove": on_meeting | {"pk": staff.pk},
+        "council:agenda_item_create": on_meeting,
+        "council:agenda_item_edit": on_meeting | {"order": 1},
+        "council:minutes_draft": on_meeting,
+        "council:minutes_edit": on_meeting,
+        "council:minutes_publish": on_meeting,
+        "council:minutes_withdraw": on_meeting,
+        "council:public_minutes_detail": on_meeting,
+        "consultations:opinion_edit": {"pk": opinion.pk},
+        "consultations:response_edit": {"pk": opinion.pk},
+        "consultations:followup_update": {"pk": follow_up.pk},
+        "consultations:consultation_detail": on_consultation,
+        "consultations:consultation_edit": on_consultation,
+        "consultations:consultation_submit": on_consultation,
+        "consultations:opinion_create": on_consultation,
+        "consultations:decision_create": on_consultation,
+        "consultations:followup_create": on_consultation,
+    }
+
+
+CASES = [(name, role) for name in sorted(POLICY) for role in sorted(EVERYONE)]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES)
+def test_each_role_is_allowed_or_denied_as_the_policy_says(
+    client: Client, personas: Personas, name: str, role: str
+) -> None:
+    kwargs = build_world(personas).get(name, {})
+    if role != ANON:
+        client.force_login(getattr(personas, role))
+    url = reverse(name, kwargs=kwargs)
+    response = getattr(client, POLICY[name].method)(url)
+    sign_in = reverse("accounts:login")
+    if role in POLICY[name].allowed:
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302 and role != ANON and not POLICY[name].ends_at_sign_in:
+            assert not response["Location"].startswith(sign_in)
+    elif role == ANON:
+        assert response.status_code == 302
+        assert response["Location"].startswith(sign_in)
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", sorted(SIGNED_IN))
+def test_the_admin_site_is_closed_to_every_role(
+    client: Client, personas: Personas, role: str
+) -> None:
+    client.force_login(getattr(personas, role))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
