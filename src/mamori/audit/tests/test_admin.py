@@ -8,7 +8,6 @@ from django.db.models import ProtectedError
 from django.http import HttpRequest
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from pytest_django.fixtures import Settings
 
 from mamori import testing
 from mamori.accounts.models import Department, User
@@ -20,12 +19,6 @@ from mamori.council.models import AgendaItem, Meeting
 pytestmark = pytest.mark.django_db
 
 Action = AuditEvent.Action
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings: Settings) -> None:
-    """Hash test users' passwords cheaply; Argon2 is the subject of the accounts tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

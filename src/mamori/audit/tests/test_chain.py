@@ -9,7 +9,6 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
-from pytest_django.fixtures import Settings
 
 from mamori import testing
 from mamori.accounts.models import Department, Role
@@ -17,12 +16,6 @@ from mamori.audit import services, triggers
 from mamori.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, AuditEventImmutable
 
 Action = AuditEvent.Action
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings: Settings) -> None:
-    """Hash test users' passwords cheaply; Argon2 is the subject of the accounts tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 class Boom(Exception):

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from pytest_django.fixtures import Settings
 
 from mamori import testing
 from mamori.accounts.models import Role, User
@@ -20,12 +19,6 @@ pytestmark = pytest.mark.django_db
 
 Action = AuditEvent.Action
 WRONG_PASSWORD = "not-the-password-1"
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings: Settings) -> None:
-    """Hash test users' passwords cheaply; Argon2 is the subject of the accounts tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from pytest_django.fixtures import Settings
 
 from mamori import testing
 from mamori.audit import services, views
@@ -18,12 +17,6 @@ pytestmark = pytest.mark.django_db
 
 Action = AuditEvent.Action
 URL = "/audit/"
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings: Settings) -> None:
-    """Hash test users' passwords cheaply; Argon2 is the subject of the accounts tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def record_note(use_case: str = "tests.note", text: str = "記録", **kwargs: object) -> AuditEvent:

@@ -5,18 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pytest_django import Settings
 
 from mamori import testing
 from mamori.conftest import Personas
 from mamori.consultations.models import Consultation, ConsultationKind
 from mamori.council.models import Meeting
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Settings) -> None:
-    """The personas' passwords hashed quickly: Argon2 costs seconds per test here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -37,5 +30,5 @@ def meeting(personas: Personas, consultation: Consultation) -> Meeting:
 
 @pytest.fixture
 def outsourcing(db: None) -> ConsultationKind:
-    """The kind 業務委託."""
-    return ConsultationKind.objects.create(code="outsourcing", name="業務委託", order=1)
+    """The kind 業務委託, as the migrations seed it."""
+    return ConsultationKind.objects.get(name="業務委託")

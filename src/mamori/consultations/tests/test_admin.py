@@ -24,10 +24,10 @@ def admin_client_(client: Client) -> Client:
 def test_a_kind_of_consultation_is_added_without_code_and_audited(admin_client_: Client) -> None:
     response = admin_client_.post(
         reverse("admin:consultations_consultationkind_add"),
-        {"code": "purpose", "name": "目的外利用", "order": "2", "active": "on"},
+        {"code": "camera", "name": "防犯カメラ", "order": "200", "active": "on"},
     )
     assert response.status_code == 302
-    assert ConsultationKind.objects.filter(name="目的外利用").exists()
+    assert ConsultationKind.objects.filter(name="防犯カメラ").exists()
     assert audited("admin.consultations.consultationkind.create") == 1
 
 

@@ -70,8 +70,6 @@ def counts() -> dict[str, int]:
 @pytest.fixture
 def debug_on(settings: Any) -> None:
     settings.DEBUG = True
-    # Argon2 takes half a second a password; the demo's passwords are not under test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

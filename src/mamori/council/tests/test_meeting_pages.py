@@ -248,3 +248,32 @@ def test_a_member_of_another_council_cannot_read_the_draft(
 ) -> None:
     client.force_login(personas.outsider_member)
     assert client.get(meeting_url(meeting, "minutes_draft")).status_code == 403
+
+
+def test_a_closed_meeting_records_its_grounds_in_the_audit_trail(
+    client: Client, personas: Personas
+) -> None:
+    from mamori.council.models import DisclosureGround
+
+    ground = DisclosureGround.objects.get(article="情報公開条例第6条第1号")
+    client.force_login(personas.secretariat)
+    client.post(
+        reverse("council:meeting_create"),
+        {
+            "council": personas.council.pk,
+            "number": "3",
+            "date": "平成21年8月6日",
+            "start_time": "18:55",
+            "end_time": "20:30",
+            "place": "庁議室",
+            "openness": "closed",
+            "closure_grounds": [ground.pk],
+            "closure_reason": "個人情報を含む事項を審議するため",
+            "observers": "0",
+        },
+    )
+    meeting = Meeting.objects.get()
+    event = AuditEvent.objects.get(use_case="council.create_meeting", object_type="council.meeting")
+    assert list(meeting.closure_grounds.all()) == [ground]
+    assert event.changes["closure_grounds"] == [[], [ground.pk]]
+    assert event.changes["closure_reason"] == [None, "個人情報を含む事項を審議するため"]
