@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models, transaction
@@ -15,7 +16,7 @@ def create_audited[M: models.Model](
     *,
     actor: Any,
     use_case: str,
-    m2m: dict[str, list[models.Model]] | None = None,
+    m2m: dict[str, Sequence[models.Model]] | None = None,
     **fields: Any,
 ) -> M:
     """Create a row (and its many-to-many links) and record it all, in one transaction."""
@@ -36,16 +37,28 @@ def create_audited[M: models.Model](
 
 
 def update_audited[M: models.Model](
-    obj: M, *, actor: Any, use_case: str, extra_changes: dict[str, Any] | None = None, **fields: Any
+    obj: M,
+    *,
+    actor: Any,
+    use_case: str,
+    m2m: dict[str, Sequence[models.Model] | None] | None = None,
+    **fields: Any,
 ) -> M:
-    """Change some fields of a row and record what changed, in one transaction."""
+    """Change some fields (and many-to-many links, where not None) and record what changed."""
     with transaction.atomic():
         before = snapshot(obj)
         for name, value in fields.items():
             setattr(obj, name, value)
         if fields:
             obj.save(update_fields=list(fields))
-        changes = diff(before, snapshot(obj)) | (extra_changes or {})
+        changes = diff(before, snapshot(obj))
+        for name, related in (m2m or {}).items():
+            if related is None:
+                continue
+            manager = getattr(obj, name)
+            old = list(manager.values_list("pk", flat=True))
+            manager.set(related)
+            changes |= m2m_change(name, old, [r.pk for r in related])
         if changes:
             record(
                 actor=actor,

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from mamori.audit.writes import create_audited, m2m_change, update_audited
+from mamori.audit.writes import create_audited, update_audited
 from mamori.consultations.models import (
     Consultation,
     ConsultationKind,
@@ -78,16 +78,11 @@ def update_consultation(
     """Change a consultation's number, title, department, kinds or summary."""
     if "fiscal_year" in fields:
         fields["numbering_scope"] = numbering_scope(consultation.council, fields["fiscal_year"])
-    extra: dict[str, Any] = {}
-    if kinds is not None:
-        before = list(consultation.kinds.values_list("pk", flat=True))
-        consultation.kinds.set(kinds)
-        extra = m2m_change("kinds", before, [k.pk for k in kinds])
     return update_audited(
         consultation,
         actor=actor,
         use_case="consultations.update_consultation",
-        extra_changes=extra,
+        m2m={"kinds": kinds},
         **fields,
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from mamori.audit.writes import create_audited, delete_audited, m2m_change, update_audited
+from mamori.audit.writes import create_audited, delete_audited, update_audited
 from mamori.consultations.models import Consultation
 from mamori.core import eras
 from mamori.council.models import (
@@ -68,13 +68,12 @@ def update_meeting(
     """Change a meeting's particulars."""
     if "date" in fields:
         fields["fiscal_year"] = eras.fiscal_year_of(fields["date"])
-    extra: dict[str, Any] = {}
-    if closure_grounds is not None:
-        before = list(meeting.closure_grounds.values_list("pk", flat=True))
-        meeting.closure_grounds.set(closure_grounds)
-        extra = m2m_change("closure_grounds", before, [g.pk for g in closure_grounds])
     return update_audited(
-        meeting, actor=actor, use_case="council.update_meeting", extra_changes=extra, **fields
+        meeting,
+        actor=actor,
+        use_case="council.update_meeting",
+        m2m={"closure_grounds": closure_grounds},
+        **fields,
     )
 
 
@@ -172,18 +171,13 @@ def update_agenda_item(
     **fields: Any,
 ) -> AgendaItem:
     """Change an agenda item, its consultations or its openness."""
-    extra: dict[str, Any] = {}
-    if consultations is not None:
-        before = list(item.consultations.values_list("pk", flat=True))
-        item.consultations.set(consultations)
-        extra |= m2m_change("consultations", before, [c.pk for c in consultations])
-        _mark_on_agenda(actor, consultations)
-    if closure_grounds is not None:
-        before = list(item.closure_grounds.values_list("pk", flat=True))
-        item.closure_grounds.set(closure_grounds)
-        extra |= m2m_change("closure_grounds", before, [g.pk for g in closure_grounds])
+    _mark_on_agenda(actor, consultations or [])
     return update_audited(
-        item, actor=actor, use_case="council.update_agenda_item", extra_changes=extra, **fields
+        item,
+        actor=actor,
+        use_case="council.update_agenda_item",
+        m2m={"consultations": consultations, "closure_grounds": closure_grounds},
+        **fields,
     )
 
 
