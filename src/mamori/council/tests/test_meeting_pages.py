@@ -277,3 +277,25 @@ def test_a_closed_meeting_records_its_grounds_in_the_audit_trail(
     assert list(meeting.closure_grounds.all()) == [ground]
     assert event.changes["closure_grounds"] == [[], [ground.pk]]
     assert event.changes["closure_reason"] == [None, "個人情報を含む事項を審議するため"]
+
+
+def test_a_tie_decided_by_the_chair_shows_on_the_meeting_and_in_the_minutes(
+    client: Client, personas: Personas, meeting: Meeting
+) -> None:
+    from mamori.consultations.models import Decision
+
+    consultation = testing.make_consultation(personas.council, personas.shogai, number=4)
+    testing.put_on_agenda(meeting, consultation, order=1)
+    Decision.objects.create(
+        consultation=consultation,
+        meeting=meeting,
+        decided_on=meeting.date,
+        result="approved",
+        votes_for=2,
+        votes_against=2,
+        decided_by_chair=True,
+    )
+    client.force_login(personas.secretariat)
+    assert "可否同数のため会長が決しました" in client.get(meeting_url(meeting)).content.decode()
+    minutes = client.get(meeting_url(meeting, "minutes_draft")).content.decode()
+    assert "可否同数（各2票）のため、会長が決した。" in minutes
