@@ -38,3 +38,6 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) var
+
+bench: install-dev
+	$(VENV)/bin/python bench/minutes_render.py

@@ -7,8 +7,8 @@ import itertools
 from typing import Any
 
 from mamori.accounts.models import Department, Role, User
-from mamori.consultations.models import Consultation, Opinion
-from mamori.council.models import AgendaItem, Council, Meeting, Membership
+from mamori.consultations.models import Consultation, Decision, Opinion, Response
+from mamori.council.models import AgendaItem, Attendance, Council, Meeting, Membership, Minutes
 
 PASSWORD = "correct-horse-battery-staple-7"  # noqa: S105 (test accounts only)
 _counter = itertools.count(1)
@@ -115,3 +115,51 @@ def make_opinion(consultation: Consultation, **overrides: Any) -> Opinion:
     fields: dict[str, Any] = {"order": next(_counter), "text": "持ち出しは紙に限るのか。"}
     fields.update(overrides)
     return Opinion.objects.create(consultation=consultation, **fields)
+
+
+def make_large_meeting(
+    council: Council,
+    department: Department,
+    member: User,
+    *,
+    items: int = 50,
+    opinions: int = 500,
+    number: int = 3,
+) -> Meeting:
+    """A published meeting of many agenda items, each deliberating a consultation with opinions."""
+    meeting = make_meeting(council, number=number)
+    Minutes.objects.create(
+        meeting=meeting,
+        status=Minutes.Status.PUBLISHED,
+        published_at=dt.datetime.combine(meeting.date, dt.time(12), tzinfo=dt.UTC),
+        materials_reason="非公開情報を含むため",
+    )
+    for seat in Membership.objects.filter(council=council):
+        Attendance.objects.create(meeting=meeting, membership=seat, status="present")
+    per_item = opinions // items
+    for order in range(1, items + 1):
+        consultation = make_consultation(council, department, number=order)
+        item = AgendaItem.objects.create(
+            meeting=meeting, order=order, kind=AgendaItem.Kind.DELIBERATION, title="諮問審議"
+        )
+        item.consultations.add(consultation)
+        Decision.objects.create(
+            consultation=consultation,
+            meeting=meeting,
+            decided_on=meeting.date,
+            result=Decision.Result.APPROVED,
+        )
+        created = Opinion.objects.bulk_create(
+            Opinion(
+                consultation=consultation,
+                meeting=meeting,
+                member=member,
+                order=n,
+                text=f"意見{order}-{n}",
+            )
+            for n in range(per_item)
+        )
+        Response.objects.bulk_create(
+            Response(opinion=o, department=department, text=f"回答{o.text}") for o in created
+        )
+    return meeting

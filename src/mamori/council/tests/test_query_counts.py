@@ -10,52 +10,12 @@ from django.urls import reverse
 
 from mamori import testing
 from mamori.conftest import Personas
-from mamori.consultations.models import Decision, Opinion, Response
-from mamori.council.models import AgendaItem, Attendance, Meeting, Membership, Minutes
-
-
-def build_large_meeting(personas: Personas, *, items: int = 50, opinions: int = 500) -> Meeting:
-    """A meeting with many agenda items, each deliberating a consultation with many opinions."""
-    meeting = testing.make_meeting(personas.council, number=3)
-    Minutes.objects.create(
-        meeting=meeting,
-        status=Minutes.Status.PUBLISHED,
-        published_at=meeting.date.isoformat() + "T12:00:00+09:00",
-    )
-    for seat in Membership.objects.filter(council=personas.council):
-        Attendance.objects.create(meeting=meeting, membership=seat, status="present")
-    per_item = opinions // items
-    for order in range(1, items + 1):
-        consultation = testing.make_consultation(personas.council, personas.shogai, number=order)
-        item = AgendaItem.objects.create(
-            meeting=meeting, order=order, kind=AgendaItem.Kind.DELIBERATION, title="諮問審議"
-        )
-        item.consultations.add(consultation)
-        Decision.objects.create(
-            consultation=consultation,
-            meeting=meeting,
-            decided_on=meeting.date,
-            result=Decision.Result.APPROVED,
-        )
-        created = Opinion.objects.bulk_create(
-            Opinion(
-                consultation=consultation,
-                meeting=meeting,
-                member=personas.member,
-                order=n,
-                text=f"意見{order}-{n}",
-            )
-            for n in range(per_item)
-        )
-        Response.objects.bulk_create(
-            Response(opinion=o, department=personas.shogai, text=f"回答{o.text}") for o in created
-        )
-    return meeting
+from mamori.council.models import Meeting
 
 
 @pytest.fixture
 def large_meeting(personas: Personas) -> Meeting:
-    return build_large_meeting(personas)
+    return testing.make_large_meeting(personas.council, personas.shogai, personas.member)
 
 
 def kwargs_of(meeting: Meeting) -> dict[str, Any]:
