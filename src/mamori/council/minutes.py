@@ -90,6 +90,7 @@ class MinutesDocument:
     contact: str
     materials_published: bool
     materials_reason: str
+    members_serving: int
     quorum_met: bool
     is_published: bool
 
@@ -186,6 +187,7 @@ def compose(meeting: Meeting) -> MinutesDocument:
         contact=meeting.contact or meeting.council.contact,
         materials_published=minutes.materials_published,
         materials_reason=minutes.materials_reason,
+        members_serving=serving,
         quorum_met=len(present) * 2 > serving,
         is_published=minutes.is_published,
     )

@@ -22,18 +22,6 @@ from mamori.council.models import (
     StaffAttendee,
 )
 
-MEETING_FIELDS = (
-    "number",
-    "date",
-    "start_time",
-    "end_time",
-    "place",
-    "openness",
-    "closure_reason",
-    "observers",
-    "contact",
-)
-
 
 @transaction.atomic
 def create_meeting(

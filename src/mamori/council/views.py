@@ -24,7 +24,7 @@ from mamori.council.forms import (
     MinutesForm,
     StaffAttendeeForm,
 )
-from mamori.council.models import Attendance, Meeting, Minutes
+from mamori.council.models import Meeting, Minutes
 
 MEETING_FIELDS = [
     "number",
@@ -87,15 +87,13 @@ def meeting_detail(
     """A meeting's particulars, attendance, agenda and quorum."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number)
     doc = minutes.compose(meeting)
-    serving = meeting.council.memberships.serving_on(meeting.date).count()
-    present = meeting.attendances.filter(status=Attendance.Status.PRESENT).count()
     items = meeting.agenda_items.prefetch_related("consultations").select_related("report")
     context: dict[str, Any] = {
         "meeting": meeting,
         "doc": doc,
         "items": items,
-        "serving": serving,
-        "present": present,
+        "serving": doc.members_serving,
+        "present": len(doc.members_present),
         "ties": meeting.decisions.filter(decided_by_chair=True).select_related("consultation"),
         "staff_form": StaffAttendeeForm(),
         "staff": meeting.staff.select_related("department"),
