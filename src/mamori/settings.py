@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,24 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Uploaded files go through Django's storage API: the file system under var/ by default; an
+# S3-compatible store by setting MAMORI_FILE_STORAGE to its backend (django-storages) and
+# MAMORI_FILE_STORAGE_OPTIONS to its options as JSON. Files are never served as static media:
+# each download passes the viewer's access check (see consultations.views_attachments).
+MEDIA_ROOT = VAR_DIR / "files"
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "MAMORI_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("MAMORI_FILE_STORAGE_OPTIONS", "{}")),
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Largest attachment accepted, in bytes (20 MB by default).
+MAMORI_MAX_UPLOAD_BYTES = int(os.environ.get("MAMORI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail (Django 6.1 MAILERS): the console by default; SMTP when EMAIL_HOST is set.
 _email_options: dict[str, Any] = {}

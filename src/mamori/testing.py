@@ -7,7 +7,13 @@ import itertools
 from typing import Any
 
 from mamori.accounts.models import Department, Role, User
-from mamori.consultations.models import Consultation, Decision, Opinion, Response
+from mamori.consultations.models import (
+    Consultation,
+    Decision,
+    HandlingRecordVersion,
+    Opinion,
+    Response,
+)
 from mamori.council.models import AgendaItem, Attendance, Council, Meeting, Membership, Minutes
 
 PASSWORD = "correct-horse-battery-staple-7"  # noqa: S105 (test accounts only)
@@ -163,3 +169,52 @@ def make_large_meeting(
             Response(opinion=o, department=department, text=f"回答{o.text}") for o in created
         )
     return meeting
+
+
+def record_data(**sections: Any) -> dict[str, Any]:
+    """A HandlingRecord document complete enough to submit; sections replace the defaults."""
+    data: dict[str, Any] = {
+        "purpose": {
+            "purpose": {"value": "障害者の就労支援のため"},
+            "legal_basis": {"value": "障害者総合支援法"},
+        },
+        "subjects": {
+            "description": {"value": "就労支援事業の利用登録者"},
+            "expected_number": {"value": 40, "certainty": "planned"},
+        },
+        "items": [{"row_id": "item1", "name": "氏名"}, {"row_id": "item2", "name": "住所"}],
+        "form": {"medium": {"value": "both"}},
+        "carry_out": {
+            "paper": {"allowed": {"value": True}},
+            "electronic": {"allowed": {"value": False}},
+        },
+        "retention": {"period": {"value": "契約期間終了まで"}},
+    }
+    data.update(sections)
+    return data
+
+
+def make_version(
+    consultation: Consultation,
+    *,
+    submitted: bool = False,
+    data: dict[str, Any] | None = None,
+    number: int | None = None,
+    by: User | None = None,
+) -> HandlingRecordVersion:
+    """A version of the consultation's record, saved directly (no audit event)."""
+    from django.utils import timezone
+
+    author = by or make_user(Role.DEPARTMENT_STAFF, department=consultation.department)
+    now = timezone.now()
+    last = consultation.record_versions.order_by("-number").values_list("number", flat=True)
+    return HandlingRecordVersion.objects.create(
+        consultation=consultation,
+        number=number or (last.first() or 0) + 1,
+        data=record_data() if data is None else data,
+        created_by=author,
+        created_at=now,
+        updated_at=now,
+        submitted_by=author if submitted else None,
+        submitted_at=now if submitted else None,
+    )

@@ -4,6 +4,8 @@ the follow-ups they create, and reports."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mamori.consultations import handling
 from mamori.core import eras
 
 
@@ -38,6 +41,16 @@ class ConsultationQuerySet(models.QuerySet["Consultation"]):
     def on_agendas_of(self, meetings: models.QuerySet[models.Model]) -> ConsultationQuerySet:
         return self.filter(agenda_items__meeting__in=meetings).distinct()
 
+    def changed_since_answer(self) -> ConsultationQuerySet:
+        """Answered consultations with a later submitted version nobody has assessed yet."""
+        return self.filter(
+            models.Exists(
+                HandlingRecordVersion.objects.unassessed_after_answer().filter(
+                    consultation=models.OuterRef("pk")
+                )
+            )
+        )
+
 
 class Consultation(models.Model):
     """A department's consultation of the council: 諮問第4号「障害者就労支援事業業務委託」."""
@@ -45,8 +58,14 @@ class Consultation(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("consultation status", "Draft")
         SUBMITTED = "submitted", _("Submitted")
-        ON_AGENDA = "on_agenda", _("On an agenda")
+        RETURNED = "returned", _("Returned for correction")
+        ON_AGENDA = "on_agenda", _("Accepted, on an agenda")
+        DELIBERATING = "deliberating", _("Under deliberation")
+        CONTINUED = "continued", _("Deliberation continues")
         ANSWERED = "answered", _("Answered")
+        FOLLOW_UP = "follow_up", _("Follow-ups open")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     council = models.ForeignKey(
         "council.Council",
@@ -72,6 +91,17 @@ class Consultation(models.Model):
     )
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    # Why the secretariat returned it, or why it was withdrawn: shown to the department.
+    status_reason = models.TextField(_("reason"), blank=True)
+    # The version of the HandlingRecord the council answered; later versions are compared to it.
+    answered_version = models.ForeignKey(
+        "HandlingRecordVersion",
+        verbose_name=_("answered version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ConsultationQuerySet.as_manager()
 
@@ -134,9 +164,28 @@ class Opinion(models.Model):
         on_delete=models.PROTECT,
         related_name="opinions",
     )
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("opinion state", "Open")
+        ANSWERED = "answered", pgettext_lazy("opinion state", "Answered")
+        CLOSED = "closed", pgettext_lazy("opinion state", "Closed")
+
     order = models.PositiveIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.QUESTION)
     text = models.TextField(_("opinion"))
+    # The field or row of the HandlingRecord it is about: "outsourcing.repair_policy",
+    # "recipients[3fa2c1d0]"; rows are named by their id so the anchor survives new versions.
+    anchor = models.CharField(_("about"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("opinion")
@@ -160,6 +209,8 @@ class Response(models.Model):
         related_name="+",
     )
     text = models.TextField(_("response"))
+    # Where the answer is a promise ("we will state it in the specification"), by when.
+    due_on = models.DateField(_("promised by"), null=True, blank=True)
     # Shown after the text, as the minutes do when another department answers: （総務課）.
     show_department = models.BooleanField(_("name the answering department"), default=False)
 
@@ -200,6 +251,14 @@ class Decision(models.Model):
     votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
     decided_by_chair = models.BooleanField(_("tie decided by the chair"), default=False)
+    answered_version = models.ForeignKey(
+        "HandlingRecordVersion",
+        verbose_name=_("version answered"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
 
     class Meta:
         verbose_name = _("decision")
@@ -349,3 +408,208 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"「{self.title}」について"
+
+
+class SubmittedVersionError(Exception):
+    """A submitted HandlingRecord version cannot change."""
+
+
+class HandlingRecordVersionQuerySet(models.QuerySet["HandlingRecordVersion"]):
+    def submitted(self) -> HandlingRecordVersionQuerySet:
+        return self.filter(submitted_at__isnull=False)
+
+    def unassessed_after_answer(self) -> HandlingRecordVersionQuerySet:
+        """Versions filed after the answered one that the secretariat has not assessed."""
+        return self.submitted().filter(
+            consultation__answered_version__isnull=False,
+            number__gt=F("consultation__answered_version__number"),
+            assessment__isnull=True,
+        )
+
+
+class HandlingRecordVersion(models.Model):
+    """One version of a consultation's HandlingRecord; frozen once submitted.
+
+    The database refuses UPDATE and DELETE of a submitted row (triggers in migration 0005,
+    see consultations/triggers.py); save() refuses it before the database is asked.
+    """
+
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="record_versions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    data = models.JSONField(_("record"), default=dict)
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    objects = HandlingRecordVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handling record version")
+        verbose_name_plural = _("handling record versions")
+        ordering = ["consultation", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "number"], name="handling_version_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["consultation"],
+                condition=Q(submitted_at__isnull=True),
+                name="handling_version_one_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | Q(submitted_by__isnull=False),
+                name="handling_version_submitted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation.label} 第{self.number}版"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "_stored_submitted", False):
+            raise SubmittedVersionError(f"{self} was submitted and cannot change")
+        super().save(*args, **kwargs)
+        self._stored_submitted = self.submitted_at is not None
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if getattr(self, "_stored_submitted", False):
+            raise SubmittedVersionError(f"{self} was submitted and cannot be deleted")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(
+        cls, db: Any, field_names: Any, values: Any, **kwargs: Any
+    ) -> HandlingRecordVersion:
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._stored_submitted = instance.submitted_at is not None
+        return instance
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    def record(self) -> handling.HandlingRecord:
+        """The stored document, validated."""
+        return handling.parse(self.data)
+
+
+class ChangeAssessment(models.Model):
+    """The secretariat's view of a version filed after the answer: what the change needs."""
+
+    class Outcome(models.TextChoices):
+        NEW_CONSULTATION = "new_consultation", _("A new consultation is needed")
+        REPORT = "report", _("A report to the council is needed")
+        NOTHING = "nothing", _("Nothing further is needed")
+
+    version = models.OneToOneField(
+        HandlingRecordVersion,
+        verbose_name=_("version"),
+        on_delete=models.PROTECT,
+        related_name="assessment",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("reason"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assessed_at = models.DateTimeField(_("assessed at"))
+
+    class Meta:
+        verbose_name = _("change assessment")
+        verbose_name_plural = _("change assessments")
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.get_outcome_display()}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """Stored under a random name: the uploaded name is kept in the row, never in the path."""
+    return f"consultations/{instance.consultation_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A document filed with a consultation: the 諮問書 itself, 承認願, 仕様書, …"""
+
+    class Kind(models.TextChoices):
+        CONSULTATION_DOCUMENT = "consultation_document", _("Consultation document (諮問書)")
+        APPROVAL_REQUEST = "approval_request", _("Approval request (承認願)")
+        SPECIFICATION = "specification", _("Specification (仕様書)")
+        SECURITY_AGREEMENT = "security_agreement", _("Security agreement (セキュリティ合意書)")
+        OTHER = "other", _("Other")
+
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["consultation", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttachmentFact(models.Model):
+    """A fact an attachment states that the record also states, so the two can be compared."""
+
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("attachment"),
+        on_delete=models.CASCADE,
+        related_name="facts",
+    )
+    # A path of the HandlingRecord: "outsourcing.support_method".
+    path = models.CharField(_("record field"), max_length=200)
+    # The value in the record's terms ("remote"), so a rule can compare it without parsing prose.
+    value = models.CharField(_("value stated"), max_length=200)
+    quote = models.TextField(_("wording in the document"), blank=True)
+    page = models.CharField(_("page"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment fact")
+        verbose_name_plural = _("attachment facts")
+        ordering = ["attachment", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.path} = {self.value}"

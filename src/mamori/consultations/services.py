@@ -9,10 +9,10 @@ from django.db import transaction
 from django.db.models import Max
 
 from mamori.audit.writes import create_audited, update_audited
+from mamori.consultations import lifecycle
 from mamori.consultations.models import (
     Consultation,
     ConsultationKind,
-    Decision,
     FollowUp,
     Opinion,
     Report,
@@ -87,17 +87,6 @@ def update_consultation(
     )
 
 
-def submit_consultation(*, actor: Any, consultation: Consultation, on: dt.date) -> Consultation:
-    """Send a draft consultation to the council."""
-    return update_audited(
-        consultation,
-        actor=actor,
-        use_case="consultations.submit_consultation",
-        status=Consultation.Status.SUBMITTED,
-        submitted_on=on,
-    )
-
-
 def record_opinion(*, actor: Any, consultation: Consultation, **fields: Any) -> Opinion:
     """Record a member's opinion on a consultation, after those already recorded."""
     last = consultation.opinions.aggregate(n=Max("order"))["n"]
@@ -119,6 +108,13 @@ def update_opinion(*, actor: Any, opinion: Opinion, **fields: Any) -> Opinion:
 def record_response(*, actor: Any, opinion: Opinion, **fields: Any) -> Response:
     """Record (or replace) the department's response to an opinion."""
     existing = Response.objects.filter(opinion=opinion).first()
+    if opinion.state == Opinion.State.OPEN:
+        update_audited(
+            opinion,
+            actor=actor,
+            use_case="consultations.record_response",
+            state=Opinion.State.ANSWERED,
+        )
     if existing is not None:
         return update_audited(
             existing, actor=actor, use_case="consultations.record_response", **fields
@@ -129,35 +125,24 @@ def record_response(*, actor: Any, opinion: Opinion, **fields: Any) -> Response:
 
 
 @transaction.atomic
-def record_decision(*, actor: Any, consultation: Consultation, **fields: Any) -> Decision:
-    """Record the council's answer; the consultation is then answered (unless continued)."""
-    decision = create_audited(
-        Decision,
-        actor=actor,
-        use_case="consultations.record_decision",
-        consultation=consultation,
-        **fields,
-    )
-    if decision.result != Decision.Result.CONTINUED:
-        update_audited(
-            consultation,
-            actor=actor,
-            use_case="consultations.record_decision",
-            status=Consultation.Status.ANSWERED,
-        )
-    return decision
-
-
 def create_follow_up(*, actor: Any, **fields: Any) -> FollowUp:
     """Record a commitment made to the council, with its owner."""
-    return create_audited(
+    follow_up = create_audited(
         FollowUp, actor=actor, use_case="consultations.create_follow_up", **fields
     )
+    _follow_ups_changed(actor, follow_up)
+    return follow_up
 
 
+def _follow_ups_changed(actor: Any, follow_up: FollowUp) -> None:
+    if follow_up.consultation is not None:
+        lifecycle.follow_ups_changed(actor=actor, consultation=follow_up.consultation)
+
+
+@transaction.atomic
 def complete_follow_up(*, actor: Any, follow_up: FollowUp, evidence: str, on: dt.date) -> FollowUp:
     """Mark a commitment as kept, with the evidence."""
-    return update_audited(
+    follow_up = update_audited(
         follow_up,
         actor=actor,
         use_case="consultations.complete_follow_up",
@@ -165,17 +150,22 @@ def complete_follow_up(*, actor: Any, follow_up: FollowUp, evidence: str, on: dt
         evidence=evidence,
         done_on=on,
     )
+    _follow_ups_changed(actor, follow_up)
+    return follow_up
 
 
+@transaction.atomic
 def reopen_follow_up(*, actor: Any, follow_up: FollowUp) -> FollowUp:
     """Open a commitment again."""
-    return update_audited(
+    follow_up = update_audited(
         follow_up,
         actor=actor,
         use_case="consultations.reopen_follow_up",
         status=FollowUp.Status.OPEN,
         done_on=None,
     )
+    _follow_ups_changed(actor, follow_up)
+    return follow_up
 
 
 def create_report(*, actor: Any, council: Council, **fields: Any) -> Report:

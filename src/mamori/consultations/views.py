@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mamori.accounts.models import User
-from mamori.consultations import access, services
+from mamori.consultations import access, lifecycle, services
 from mamori.consultations.forms import (
     CompleteFollowUpForm,
     ConsultationFilterForm,
@@ -205,10 +205,13 @@ def consultation_submit(request: AuthenticatedRequest, council: str, key: str) -
     """Send a draft consultation to the council."""
     user = request.user
     consultation = access.get_consultation_for_user(user, council, key, write=True)
-    if consultation.status != Consultation.Status.DRAFT:
-        messages.error(request, _("Only a draft consultation can be submitted."))
+    try:
+        lifecycle.submit_consultation(
+            actor=user, consultation=consultation, on=timezone.localdate()
+        )
+    except lifecycle.TransitionError as error:
+        messages.error(request, str(error))
         return redirect(detail_url(consultation))
-    services.submit_consultation(actor=user, consultation=consultation, on=timezone.localdate())
     messages.success(
         request,
         _("%(label)s was submitted to the council.") % {"label": consultation.label},
@@ -325,12 +328,12 @@ def decision_create(request: AuthenticatedRequest, council: str, key: str) -> Ht
     user = request.user
     consultation = access.get_consultation_for_user(user, council, key)
     require(user.is_secretariat)
-    if consultation.status == Consultation.Status.DRAFT:
-        messages.error(request, _("A draft consultation cannot be answered: submit it first."))
+    if not lifecycle.may(consultation, "decide"):
+        messages.error(request, _("Only a consultation on a meeting's agenda can be answered."))
         return redirect(detail_url(consultation))
     form = DecisionForm(request.POST or None, consultation=consultation)
     if request.method == "POST" and form.is_valid():
-        decision = services.record_decision(
+        decision = lifecycle.record_decision(
             actor=user, consultation=consultation, **form.cleaned_data
         )
         messages.success(
@@ -456,3 +459,11 @@ def _reopen(request: AuthenticatedRequest, follow_up: FollowUp) -> HttpResponse:
         services.reopen_follow_up(actor=request.user, follow_up=follow_up)
         messages.success(request, _("The follow-up was reopened."))
     return redirect("consultations:followup_update", pk=follow_up.pk)
+
+
+def opinion_close(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+    raise NotImplementedError  # being written in this session (issue 3)
+
+
+def opinion_follow_up(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+    raise NotImplementedError  # being written in this session (issue 3)

@@ -16,16 +16,16 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from mamori.accounts.models import Department, Role, User
-from mamori.audit.writes import create_audited
+from mamori.audit.writes import create_audited, update_audited
+from mamori.consultations import handling
+from mamori.consultations.lifecycle import record_decision, save_record_draft, submit_consultation
 from mamori.consultations.models import Consultation, ConsultationKind, Decision, Opinion
 from mamori.consultations.services import (
     create_consultation,
     create_follow_up,
     create_report,
-    record_decision,
     record_opinion,
     record_response,
-    submit_consultation,
 )
 from mamori.council.models import (
     AgendaItem,
@@ -649,7 +649,25 @@ def _open_consultation(
         kinds=[_kind(k) for k in kinds],
         **fields,
     )
+    save_record_draft(actor=None, consultation=consultation, record=_interim_record())
     return submit_consultation(actor=None, consultation=consultation, on=submitted_on)
+
+
+def _interim_record() -> handling.HandlingRecord:
+    # TODO(issue 3): replaced by the records reconstructed from the seed.
+    return handling.parse(
+        {
+            "purpose": {"purpose": {"value": "-"}, "legal_basis": {"value": "-"}},
+            "subjects": {"description": {"value": "-"}, "expected_number": {"value": 1}},
+            "items": [{"name": "氏名"}],
+            "form": {"medium": {"value": "paper"}},
+            "carry_out": {
+                "paper": {"allowed": {"value": False}},
+                "electronic": {"allowed": {"value": False}},
+            },
+            "retention": {"period": {"value": "-"}},
+        }
+    )
 
 
 def _load_earlier_decision(council: Council, departments: dict[str, Department]) -> Decision:
@@ -662,6 +680,7 @@ def _load_earlier_decision(council: Council, departments: dict[str, Department])
         number=EARLIER["number"],
         title=EARLIER["title"],
     )
+    update_audited(consultation, actor=None, use_case="demo", status="on_agenda")  # TODO interim
     return record_decision(
         actor=None,
         consultation=consultation,

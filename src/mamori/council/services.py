@@ -171,7 +171,9 @@ def update_agenda_item(
 
 def _mark_on_agenda(actor: Any, consultations: list[Consultation]) -> None:
     for consultation in consultations:
-        if consultation.status in (Consultation.Status.DRAFT, Consultation.Status.SUBMITTED):
+        # Accepting a submitted (or continued) consultation onto an agenda: see
+        # consultations.lifecycle.accept_consultation, which calls add_agenda_item.
+        if consultation.status in (Consultation.Status.SUBMITTED, Consultation.Status.CONTINUED):
             update_audited(
                 consultation,
                 actor=actor,

@@ -8,6 +8,7 @@ from django.core.management.commands import flush
 from django.db import connections, transaction
 
 from mamori.audit import triggers
+from mamori.consultations import triggers as version_triggers
 
 PROMPT = """You have requested a flush of the database.
 This will IRREVERSIBLY DESTROY all data currently in the "%s" database,
@@ -32,7 +33,12 @@ class Command(flush.Command):
                 self.stdout.write("Flush cancelled.")
                 return
             options["interactive"] = False
+        versions = version_triggers.table_exists(connection)
         with transaction.atomic(using=connection.alias):
             triggers.remove(connection)
+            if versions:
+                version_triggers.remove(connection)
             super().handle(**options)
             triggers.install(connection)
+            if versions:
+                version_triggers.install(connection)

@@ -1,0 +1,551 @@
+"""The HandlingRecord: what a department declares about the personal data of a consultation.
+
+One pydantic schema drives validation, the drafting forms, the API and the JSON Schema that
+`mamori handling_schema` prints. A draft may leave any fact empty; `missing_for_submission`
+names what must be filled before the record goes to the council. Every fact carries its
+certainty (確定 / 予定 / 未定), as the council asked in 2009 when a record rested on plans.
+
+Titles are English msgids marked with gettext_noop; screens and the schema command translate
+them, so the schema itself stays language-neutral.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+from django.utils.translation import gettext_noop as _noop
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+__all__ = ["HandlingRecord", "ValidationError"]
+
+SHORT = 200
+LONG = 4000
+MAX_ROWS = 500
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LONG)]
+RowId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,16}$")]
+
+# Marks a fact that must have a value before the record is submitted.
+REQUIRED = {"required_for_submission": True}
+
+
+def new_row_id() -> str:
+    """A short id that keeps a row's identity across versions, for anchors and diffs."""
+    return secrets.token_hex(4)
+
+
+class Certainty(StrEnum):
+    FIXED = "fixed"
+    PLANNED = "planned"
+    UNDECIDED = "undecided"
+
+
+CERTAINTY_LABELS = {
+    Certainty.FIXED: _noop("Fixed (確定)"),
+    Certainty.PLANNED: _noop("Planned (予定)"),
+    Certainty.UNDECIDED: _noop("Undecided (未定)"),
+}
+
+
+class Medium(StrEnum):
+    PAPER = "paper"
+    ELECTRONIC = "electronic"
+    BOTH = "both"
+
+
+class MediaRule(StrEnum):
+    ALLOWED = "allowed"
+    WITH_APPROVAL = "with_approval"
+    FORBIDDEN = "forbidden"
+
+
+class Procurement(StrEnum):
+    BID = "bid"
+    PROPOSAL = "proposal"
+    NEGOTIATED = "negotiated"
+
+
+class Party(StrEnum):
+    CITY = "city"
+    CONTRACTOR = "contractor"
+    SUBCONTRACTOR = "subcontractor"
+
+
+class Support(StrEnum):
+    REMOTE = "remote"
+    ON_SITE = "on_site"
+    BOTH = "both"
+
+
+class CertificationKind(StrEnum):
+    PRIVACY_MARK = "privacy_mark"
+    ISMS = "isms"
+    OTHER = "other"
+
+
+CHOICE_LABELS: dict[StrEnum, str] = {
+    **CERTAINTY_LABELS,
+    Medium.PAPER: _noop("Paper"),
+    Medium.ELECTRONIC: _noop("Electronic"),
+    Medium.BOTH: _noop("Paper and electronic"),
+    MediaRule.ALLOWED: _noop("Allowed"),
+    MediaRule.WITH_APPROVAL: _noop("Allowed with approval"),
+    MediaRule.FORBIDDEN: _noop("Forbidden"),
+    Procurement.BID: _noop("Competitive bidding (入札)"),
+    Procurement.PROPOSAL: _noop("Proposal (プロポーザル)"),
+    Procurement.NEGOTIATED: _noop("Negotiated contract (随意契約)"),
+    Party.CITY: _noop("The city"),
+    Party.CONTRACTOR: _noop("The contractor"),
+    Party.SUBCONTRACTOR: _noop("The sub-contractor"),
+    Support.REMOTE: _noop("Remote (e-mail, fax, telephone)"),
+    Support.ON_SITE: _noop("On site"),
+    Support.BOTH: _noop("Remote and on site"),
+    CertificationKind.PRIVACY_MARK: _noop("Privacy Mark (プライバシーマーク)"),
+    CertificationKind.ISMS: _noop("ISMS (ISO/IEC 27001)"),
+    CertificationKind.OTHER: _noop("Other certification"),
+}
+
+
+class Strict(BaseModel):
+    """Unknown keys are refused: a typo must not silently drop a declaration."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Fact[T](Strict):
+    """A declared fact: its value (empty while unknown) and how certain it is."""
+
+    value: T | None = None
+    certainty: Certainty = Field(Certainty.FIXED, title=_noop("Certainty"))
+
+
+Count = Annotated[int, Field(ge=0, le=100_000_000)]
+
+
+# Named facts, so the JSON Schema reads as well as the code.
+class ShortFact(Fact[ShortText]):
+    pass
+
+
+class LongFact(Fact[LongText]):
+    pass
+
+
+class CountFact(Fact[Count]):
+    pass
+
+
+class YesNoFact(Fact[bool]):
+    pass
+
+
+class MediumFact(Fact[Medium]):
+    pass
+
+
+class MediaRuleFact(Fact[MediaRule]):
+    pass
+
+
+class ProcurementFact(Fact[Procurement]):
+    pass
+
+
+class PartyFact(Fact[Party]):
+    pass
+
+
+class SupportFact(Fact[Support]):
+    pass
+
+
+class Row(Strict):
+    """A row of a list section; its id survives versions so opinions and diffs can find it."""
+
+    row_id: RowId = Field(default_factory=new_row_id, title=_noop("Row"))
+    certainty: Certainty = Field(Certainty.FIXED, title=_noop("Certainty"))
+
+
+class Purpose(Strict):
+    purpose: LongFact = Field(
+        default_factory=LongFact, title=_noop("Purpose of use"), json_schema_extra=REQUIRED
+    )
+    legal_basis: LongFact = Field(
+        default_factory=LongFact, title=_noop("Legal basis"), json_schema_extra=REQUIRED
+    )
+
+
+class Subjects(Strict):
+    description: LongFact = Field(
+        default_factory=LongFact,
+        title=_noop("Data subjects"),
+        json_schema_extra=REQUIRED,
+    )
+    expected_number: CountFact = Field(
+        default_factory=CountFact,
+        title=_noop("Expected number of people"),
+        json_schema_extra=REQUIRED,
+    )
+
+
+class DataItem(Row):
+    name: ShortText = Field("", title=_noop("Data item"), json_schema_extra=REQUIRED)
+    special_care: bool = Field(False, title=_noop("Special-care information (要配慮個人情報)"))
+    my_number: bool = Field(False, title=_noop("My Number (マイナンバー)"))
+
+
+class Storage(Strict):
+    location: ShortFact = Field(default_factory=ShortFact, title=_noop("Where it is kept"))
+    access: ShortFact = Field(default_factory=ShortFact, title=_noop("Who may access"))
+
+
+class Form(Strict):
+    medium: MediumFact = Field(
+        default_factory=MediumFact, title=_noop("Form"), json_schema_extra=REQUIRED
+    )
+    paper: Storage = Field(default_factory=Storage, title=_noop("Paper"))
+    electronic: Storage = Field(default_factory=Storage, title=_noop("Electronic data"))
+    typed_into_database: YesNoFact = Field(
+        default_factory=YesNoFact, title=_noop("Basic items typed into a database")
+    )
+
+
+class CarryOutRule(Strict):
+    allowed: YesNoFact = Field(
+        default_factory=YesNoFact, title=_noop("Carry-out allowed"), json_schema_extra=REQUIRED
+    )
+    approver: ShortFact = Field(default_factory=ShortFact, title=_noop("Approved by"))
+    logging: ShortFact = Field(default_factory=ShortFact, title=_noop("How it is logged"))
+
+
+class CarryOut(Strict):
+    paper: CarryOutRule = Field(default_factory=CarryOutRule, title=_noop("Paper"))
+    electronic: CarryOutRule = Field(default_factory=CarryOutRule, title=_noop("Electronic media"))
+
+
+class Media(Strict):
+    bring_in: MediaRuleFact = Field(
+        default_factory=MediaRuleFact,
+        title=_noop("Bringing media in (installs, updates)"),
+    )
+    bring_in_note: ShortFact = Field(
+        default_factory=ShortFact, title=_noop("Conditions for bringing media in")
+    )
+    copy_out: MediaRuleFact = Field(
+        default_factory=MediaRuleFact, title=_noop("Copying personal data out to media")
+    )
+    copy_out_note: ShortFact = Field(
+        default_factory=ShortFact, title=_noop("Conditions for copying data out")
+    )
+
+
+class Recipient(Row):
+    name: ShortText = Field("", title=_noop("Recipient"), json_schema_extra=REQUIRED)
+    items: ShortText = Field("", title=_noop("Items given"), json_schema_extra=REQUIRED)
+    purpose: ShortText = Field("", title=_noop("Purpose of provision"), json_schema_extra=REQUIRED)
+    written_consent: bool | None = Field(None, title=_noop("Written consent at registration"))
+    explanation_given: bool | None = Field(None, title=_noop("Purpose explained beforehand"))
+    guideline: ShortText = Field("", title=_noop("Guideline followed"))
+    refusal_honoured: bool | None = Field(None, title=_noop("A refusal is honoured"))
+
+
+class Subcontractor(Row):
+    name: ShortText = Field("", title=_noop("Sub-contractor"), json_schema_extra=REQUIRED)
+    scope: ShortText = Field("", title=_noop("Work sub-contracted"), json_schema_extra=REQUIRED)
+    certifications: list[CertificationKind] = Field(
+        default_factory=list, max_length=3, title=_noop("Certifications")
+    )
+    certification_note: ShortText = Field("", title=_noop("Certification numbers and expiry"))
+    approval_request_on_file: bool = Field(False, title=_noop("Approval request (承認願) on file"))
+
+
+class Outsourcing(Strict):
+    outsourced: bool = Field(False, title=_noop("Work is outsourced"))
+    procurement: ProcurementFact = Field(
+        default_factory=ProcurementFact, title=_noop("Procurement")
+    )
+    contractor: ShortFact = Field(
+        default_factory=ShortFact, title=_noop("Contractor (empty while not yet chosen)")
+    )
+    staff_count: CountFact = Field(
+        default_factory=CountFact,
+        title=_noop("Contractor staff handling the data"),
+    )
+    work_location: ShortFact = Field(
+        default_factory=ShortFact, title=_noop("Where the work is done")
+    )
+    equipment_managed_by: PartyFact = Field(
+        default_factory=PartyFact, title=_noop("Who installs and manages the equipment")
+    )
+    repair_policy: LongFact = Field(
+        default_factory=LongFact,
+        title=_noop("Repair of equipment holding personal data"),
+    )
+    support_method: SupportFact = Field(default_factory=SupportFact, title=_noop("Support method"))
+    subcontractors: list[Subcontractor] = Field(
+        default_factory=list, max_length=MAX_ROWS, title=_noop("Sub-contractors")
+    )
+
+
+class Clause(Strict):
+    """A contract safeguard: present with its reference (契約書約款第7条), or missing."""
+
+    present: bool | None = Field(None, title=_noop("In the contract"))
+    reference: ShortText = Field("", title=_noop("Clause reference"))
+    certainty: Certainty = Field(Certainty.FIXED, title=_noop("Certainty"))
+
+
+class Safeguards(Strict):
+    confidentiality: Clause = Field(default_factory=Clause, title=_noop("Confidentiality"))
+    penalty_equal_to_staff: Clause = Field(
+        default_factory=Clause, title=_noop("Penalties for contractor staff equal to city staff")
+    )
+    return_or_erasure_paper: Clause = Field(
+        default_factory=Clause, title=_noop("Return or erasure at the end: paper")
+    )
+    return_or_erasure_electronic: Clause = Field(
+        default_factory=Clause, title=_noop("Return or erasure at the end: electronic data")
+    )
+    handover_via_city: Clause = Field(
+        default_factory=Clause, title=_noop("Handover between contractors through the city")
+    )
+    incident_reporting: Clause = Field(default_factory=Clause, title=_noop("Incident reporting"))
+    audit_rights: Clause = Field(default_factory=Clause, title=_noop("Audit and inspection rights"))
+    staff_training: Clause = Field(default_factory=Clause, title=_noop("Staff training"))
+    subcontracting_approval: Clause = Field(
+        default_factory=Clause, title=_noop("Sub-contracting only with the city's prior approval")
+    )
+
+
+class Retention(Strict):
+    period: ShortFact = Field(
+        default_factory=ShortFact, title=_noop("Retention period"), json_schema_extra=REQUIRED
+    )
+    end_of_contract: LongFact = Field(
+        default_factory=LongFact, title=_noop("Handling at the end of the contract")
+    )
+
+
+class HandlingRecord(Strict):
+    """What a department declares about the personal data of one consultation."""
+
+    model_config = ConfigDict(
+        extra="forbid", title="HandlingRecord", json_schema_extra={"version": 1}
+    )
+
+    purpose: Purpose = Field(default_factory=Purpose, title=_noop("Purpose and legal basis"))
+    subjects: Subjects = Field(default_factory=Subjects, title=_noop("Data subjects"))
+    items: list[DataItem] = Field(
+        default_factory=list, max_length=MAX_ROWS, title=_noop("Data items")
+    )
+    form: Form = Field(default_factory=Form, title=_noop("Form and storage"))
+    carry_out: CarryOut = Field(default_factory=CarryOut, title=_noop("Carry-out (持ち出し)"))
+    media: Media = Field(default_factory=Media, title=_noop("Media"))
+    recipients: list[Recipient] = Field(
+        default_factory=list, max_length=MAX_ROWS, title=_noop("Recipients (提供先)")
+    )
+    outsourcing: Outsourcing = Field(default_factory=Outsourcing, title=_noop("Outsourcing"))
+    safeguards: Safeguards = Field(default_factory=Safeguards, title=_noop("Contract safeguards"))
+    retention: Retention = Field(default_factory=Retention, title=_noop("Retention and the end"))
+
+    @model_validator(mode="after")
+    def _rows_have_distinct_ids(self) -> HandlingRecord:
+        rows = [*self.items, *self.recipients, *self.outsourcing.subcontractors]
+        if len({row.row_id for row in rows}) != len(rows):
+            raise ValueError("row ids must be distinct")
+        return self
+
+
+SECTIONS: tuple[str, ...] = tuple(HandlingRecord.model_fields)
+LIST_SECTIONS = {"items": DataItem, "recipients": Recipient}
+# Sections that only apply when the work is outsourced.
+OUTSOURCING_SECTIONS = {"safeguards"}
+
+
+def parse(data: Any) -> HandlingRecord:
+    """Validate a stored or submitted document; raises pydantic's ValidationError."""
+    return HandlingRecord.model_validate(data)
+
+
+def dump(record: HandlingRecord) -> dict[str, Any]:
+    """The JSON-ready form stored in the database."""
+    return record.model_dump(mode="json")
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the record, with English titles."""
+    return HandlingRecord.model_json_schema()
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A fact that must be filled before submission."""
+
+    path: str
+    title: str
+
+
+def _required(info: Any) -> bool:
+    extra = info.json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("required_for_submission"))
+
+
+def _empty(value: Any) -> bool:
+    if isinstance(value, Fact):
+        value = value.value
+    return value is None or value == ""
+
+
+def _walk_required(model: BaseModel, prefix: str) -> Iterator[Missing]:
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        path = f"{prefix}{name}"
+        if _required(info) and _empty(value):
+            yield Missing(path, info.title or name)
+        elif isinstance(value, BaseModel) and not isinstance(value, Fact):
+            yield from _walk_required(value, f"{path}.")
+        elif isinstance(value, list):
+            for row in value:
+                if isinstance(row, Row):
+                    yield from _walk_required(row, f"{path}[{row.row_id}].")
+
+
+def missing_for_submission(record: HandlingRecord) -> list[Missing]:
+    """Every required fact still empty; outsourcing details only when work is outsourced."""
+    missing: list[Missing] = []
+    for section in SECTIONS:
+        value = getattr(record, section)
+        info = HandlingRecord.model_fields[section]
+        if section in OUTSOURCING_SECTIONS and not record.outsourcing.outsourced:
+            continue
+        if isinstance(value, list):
+            if section == "items" and not value:
+                missing.append(Missing(section, info.title or section))
+            for row in value:
+                missing.extend(_walk_required(row, f"{section}[{row.row_id}]."))
+        else:
+            missing.extend(_walk_required(value, f"{section}."))
+    if record.outsourcing.outsourced:
+        for name in ("procurement", "work_location", "support_method"):
+            fact = getattr(record.outsourcing, name)
+            if _empty(fact):
+                title = Outsourcing.model_fields[name].title or name
+                missing.append(Missing(f"outsourcing.{name}", title))
+    return missing
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One fact of a record, flattened: its path, the titles leading to it, value, certainty."""
+
+    path: str
+    titles: tuple[str, ...]
+    value: Any
+    certainty: Certainty | None
+
+
+def _flatten_model(model: BaseModel, prefix: str, titles: tuple[str, ...]) -> Iterator[Entry]:
+    for name, info in type(model).model_fields.items():
+        if name in ("row_id", "certainty") and isinstance(model, (Row, Clause)):
+            continue
+        value = getattr(model, name)
+        path = f"{prefix}{name}"
+        here = (*titles, info.title or name)
+        if isinstance(value, Fact):
+            yield Entry(path, here, value.value, value.certainty)
+        elif isinstance(value, Clause):
+            yield Entry(f"{path}.present", here, value.present, value.certainty)
+            yield Entry(
+                f"{path}.reference",
+                (*here, _noop("Clause reference")),
+                value.reference,
+                value.certainty,
+            )
+        elif isinstance(value, BaseModel):
+            yield from _flatten_model(value, f"{path}.", here)
+        elif isinstance(value, list) and value and isinstance(value[0], Row):
+            for row in value:
+                yield from _flatten_row(row, f"{path}[{row.row_id}]", here)
+        else:
+            certainty = getattr(model, "certainty", None) if isinstance(model, Row) else None
+            yield Entry(path, here, value, certainty)
+
+
+def _flatten_row(row: Row, path: str, titles: tuple[str, ...]) -> Iterator[Entry]:
+    yield from _flatten_model(row, f"{path}.", titles)
+
+
+def flatten(record: HandlingRecord) -> list[Entry]:
+    """Every fact of the record in document order."""
+    return list(_flatten_model(record, "", ()))
+
+
+@dataclass(frozen=True)
+class Change:
+    """A difference between two versions at one path."""
+
+    path: str
+    titles: tuple[str, ...]
+    kind: str  # "added", "removed" or "changed"
+    before: Entry | None
+    after: Entry | None
+
+
+def _worth_showing(value: Any) -> bool:
+    return not _empty(value) and value is not False and value != []
+
+
+def diff(before: HandlingRecord, after: HandlingRecord) -> list[Change]:
+    """Field by field, what changed from one version to the next (value or certainty)."""
+    old = {entry.path: entry for entry in flatten(before)}
+    new = {entry.path: entry for entry in flatten(after)}
+    changes: list[Change] = []
+    for path, entry in new.items():
+        previous = old.get(path)
+        if previous is None:
+            if _worth_showing(entry.value):
+                changes.append(Change(path, entry.titles, "added", None, entry))
+        elif (previous.value, previous.certainty) != (entry.value, entry.certainty):
+            changes.append(Change(path, entry.titles, "changed", previous, entry))
+    for path, entry in old.items():
+        if path not in new and _worth_showing(entry.value):
+            changes.append(Change(path, entry.titles, "removed", entry, None))
+    return changes
+
+
+def row_of(path: str) -> str | None:
+    """The row id in a path such as recipients[a1b2c3d4].name, or None."""
+    if "[" not in path:
+        return None
+    return path.split("[", 1)[1].split("]", 1)[0]
+
+
+def titles_of(path: str) -> tuple[str, ...]:
+    """The titles leading to a path of the schema (rows by their section's title)."""
+    titles: list[str] = []
+    model: type[BaseModel] = HandlingRecord
+    for part in path.split("."):
+        name = part.split("[", 1)[0]
+        info = model.model_fields.get(name)
+        if info is None:
+            raise KeyError(path)
+        titles.append(info.title or name)
+        annotation = info.annotation
+        inner = getattr(annotation, "__args__", None)
+        if inner and isinstance(inner[0], type) and issubclass(inner[0], BaseModel):
+            model = inner[0]
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+    return tuple(titles)
