@@ -41,3 +41,4 @@ clean:
 
 bench: install-dev
 	$(VENV)/bin/python bench/minutes_render.py
+	$(VENV)/bin/python bench/handling_validate.py

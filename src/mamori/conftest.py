@@ -128,3 +128,12 @@ def _cheap_password_hashing() -> Iterator[None]:
         ]
     ):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _uploads_in_a_temporary_folder(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """Uploaded files of the whole run go to a temporary folder, never under var/."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("files")):
+        yield

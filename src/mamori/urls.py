@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from mamori.api.api import api
+
 urlpatterns = [
     path("", include("mamori.core.urls")),
     path("accounts/", include("mamori.accounts.urls")),
     path("audit/", include("mamori.audit.urls")),
     path("", include("mamori.council.urls")),
     path("consultations/", include("mamori.consultations.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 __all__ = ["HandlingRecord", "ValidationError"]
 
@@ -38,7 +39,7 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LO
 RowId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,16}$")]
 
 # Marks a fact that must have a value before the record is submitted.
-REQUIRED = {"required_for_submission": True}
+REQUIRED: JsonDict = {"required_for_submission": True}
 
 
 def new_row_id() -> str:
@@ -52,7 +53,7 @@ class Certainty(StrEnum):
     UNDECIDED = "undecided"
 
 
-CERTAINTY_LABELS = {
+CERTAINTY_LABELS: dict[StrEnum, str] = {
     Certainty.FIXED: _noop("Fixed (確定)"),
     Certainty.PLANNED: _noop("Planned (予定)"),
     Certainty.UNDECIDED: _noop("Undecided (未定)"),

@@ -395,7 +395,7 @@ def _chairs(actor: Any, opinion: Opinion) -> bool:
     from mamori.council.models import Membership
 
     return Membership.objects.filter(
-        council_id=opinion.consultation.council_id, user=actor, role=Membership.Role.CHAIR
+        council_id=opinion.consultation.council_id, member=actor, role=Membership.Role.CHAIR
     ).exists()
 
 
