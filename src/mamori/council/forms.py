@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mamori.consultations.models import Consultation, Report
@@ -139,6 +140,14 @@ class StaffAttendeeForm(forms.ModelForm[StaffAttendee]):
         fields = ["capacity", "name", "title", "department"]
 
 
+AGENDA_STATUSES = [
+    Consultation.Status.SUBMITTED,
+    Consultation.Status.CONTINUED,
+    Consultation.Status.ON_AGENDA,
+    Consultation.Status.DELIBERATING,
+]
+
+
 class AgendaItemForm(forms.ModelForm[AgendaItem]):
     """An item of the agenda."""
 
@@ -176,9 +185,15 @@ class AgendaItemForm(forms.ModelForm[AgendaItem]):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
+        # Submitted (or continued) consultations wait for an agenda, and one on an agenda may be
+        # on several items (handing over, deliberation). Drafts, returned, withdrawn and answered
+        # ones may not be added; an item keeps the consultations it already has.
+        waiting = Q(status__in=AGENDA_STATUSES)
+        if self.instance.pk:
+            waiting |= Q(pk__in=self.instance.consultations.values("pk"))
         self.fields["consultations"].queryset = (  # type: ignore[attr-defined]
             Consultation.objects.filter(council=meeting.council)
-            .exclude(status=Consultation.Status.DRAFT)
+            .filter(waiting)
             .select_related("department")
         )
         self.fields["report"].queryset = Report.objects.filter(  # type: ignore[attr-defined]

@@ -198,6 +198,28 @@ def test_secretariat_adds_agenda_items_in_order(
     assert consultation.status == "on_agenda"
 
 
+@pytest.mark.parametrize("status", ["draft", "returned", "withdrawn", "answered"])
+def test_a_consultation_not_waiting_for_the_council_cannot_go_on_the_agenda(
+    client: Client, personas: Personas, meeting: Meeting, status: str
+) -> None:
+    client.force_login(personas.secretariat)
+    consultation = testing.make_consultation(personas.council, personas.shogai, status=status)
+    response = client.post(
+        meeting_url(meeting, "agenda_item_create"),
+        {
+            "order": "1",
+            "kind": "deliberation",
+            "title": "諮問審議",
+            "openness": "as_meeting",
+            "consultations": [consultation.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert not meeting.agenda_items.exists()
+    consultation.refresh_from_db()
+    assert consultation.status == status
+
+
 def test_two_agenda_items_cannot_share_a_number(
     client: Client, personas: Personas, meeting: Meeting
 ) -> None:
