@@ -14,10 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from mamori.audit.admin import AuditedModelAdmin
 from mamori.consultations.models import (
+    Attachment,
+    ChangeAssessment,
     Consultation,
     ConsultationKind,
     Decision,
     FollowUp,
+    HandlingRecordVersion,
     Opinion,
     Report,
     Response,
@@ -102,3 +105,26 @@ class ReportAdmin(ViewOnlyAdmin[Report]):
         "department__parent__parent",
         "related_decision__consultation",
     )
+
+
+@admin.register(HandlingRecordVersion)
+class HandlingRecordVersionAdmin(ViewOnlyAdmin[HandlingRecordVersion]):
+    list_display = ("__str__", "created_by", "submitted_at", "note")
+    list_select_related = ("consultation", "created_by")
+    exclude = ("data",)  # large; read on the consultation's pages
+
+
+@admin.register(ChangeAssessment)
+class ChangeAssessmentAdmin(ViewOnlyAdmin[ChangeAssessment]):
+    list_display = ("__str__", "outcome", "assessed_by", "assessed_at")
+    list_filter = ("outcome",)
+    list_select_related = ("version__consultation", "assessed_by")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ViewOnlyAdmin[Attachment]):
+    list_display = ("title", "consultation", "kind", "original_name", "size", "uploaded_at")
+    list_filter = ("kind",)
+    list_select_related = ("consultation",)
+    # The file is served only by the consultation pages, which check who may see it.
+    exclude = ("file",)

@@ -43,3 +43,18 @@ def test_consultations_are_shown_but_not_changed_in_the_admin(
     consultation.refresh_from_db()
     assert consultation.title == "障害者就労支援事業業務委託"
     assert admin_client_.get(reverse("admin:consultations_consultation_add")).status_code == 403
+
+
+def test_submitted_record_versions_are_shown_and_cannot_be_changed_in_the_admin(
+    admin_client_: Client, personas: Personas, consultation: Consultation
+) -> None:
+    version = testing.make_version(consultation, submitted=True, by=personas.staff)
+    changelist = reverse("admin:consultations_handlingrecordversion_changelist")
+    change = reverse("admin:consultations_handlingrecordversion_change", args=[version.pk])
+    assert admin_client_.get(changelist).status_code == 200
+    assert admin_client_.get(change).status_code == 200
+    admin_client_.post(change, {"note": "書き換え"})
+    version.refresh_from_db()
+    assert version.note == ""
+    delete = reverse("admin:consultations_handlingrecordversion_delete", args=[version.pk])
+    assert admin_client_.post(delete, {"post": "yes"}).status_code == 403
