@@ -42,3 +42,4 @@ clean:
 bench: install-dev
 	$(VENV)/bin/python bench/minutes_render.py
 	$(VENV)/bin/python bench/handling_validate.py
+	$(VENV)/bin/python bench/consultation_list.py

@@ -12,6 +12,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mamori.accounts.models import Department, User
+from mamori.consultations import anchors
+from mamori.consultations.lifecycle import working_record
 from mamori.consultations.models import (
     Consultation,
     ConsultationKind,
@@ -118,19 +120,54 @@ def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     return field
 
 
+class KindChoiceField(ModelChoice[ConsultationKind]):
+    """A kind of consultation shown by name."""
+
+
 class ConsultationFilterForm(forms.Form):
-    """Narrow the list of consultations by fiscal year and status."""
+    """Narrow the list of consultations as the secretariat needs, or a department its own."""
 
     fiscal_year = forms.TypedChoiceField(
         label=_("Fiscal year"), required=False, coerce=int, empty_value=None
     )
+    department = DepartmentChoiceField(
+        label=pgettext_lazy("consultation", "Department"),
+        required=False,
+        queryset=Department.objects.none(),
+        empty_label=_("All departments"),
+    )
+    kind = KindChoiceField(
+        label=_("Kind"),
+        required=False,
+        queryset=ConsultationKind.objects.all(),
+        empty_label=_("All kinds"),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
+    follow_ups = forms.ChoiceField(
+        label=_("Follow-ups"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("open", _("With open follow-ups")),
+            ("overdue", _("With overdue follow-ups")),
+        ],
+    )
+    changed = forms.BooleanField(label=_("Changed since the answer"), required=False)
 
-    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, years: list[int], departments: QuerySet[Department], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "fiscal_year").choices = fiscal_year_choices(years)
+        model_choice_field(self, "department").queryset = departments
         statuses = [("", _("All statuses")), *Consultation.Status.choices]
         choice_field(self, "status").choices = statuses
+
+    def valid_filters(self) -> dict[str, Any]:
+        """The filters given that are valid; an invalid one is shown as an error and ignored."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: value for name, value in cleaned.items() if value not in (None, "", False)}
 
 
 class ConsultationForm(forms.Form):
@@ -269,7 +306,7 @@ class ConsultationForm(forms.Form):
 
 
 class OpinionForm(forms.Form):
-    """A member's question, request or remark."""
+    """A member's question, request or remark, about a field or row of the record if any."""
 
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -277,7 +314,29 @@ class OpinionForm(forms.Form):
         initial=Opinion.Kind.QUESTION,
         widget=forms.RadioSelect,
     )
+    anchor = forms.ChoiceField(
+        label=_("About"),
+        required=False,
+        help_text=_("The item or row of the handling record the opinion is about, if any."),
+    )
     text = forms.CharField(label=_("Opinion"), widget=forms.Textarea)
+
+    def __init__(
+        self, *args: Any, consultation: Consultation, current_anchor: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "anchor").choices = _anchor_choices(consultation, current_anchor)
+
+
+def _anchor_choices(consultation: Consultation, current_anchor: str) -> list[Any]:
+    """The record's fields and rows by section; an anchor no longer there is kept apart."""
+    groups = anchors.anchor_choices(working_record(consultation))
+    offered = {path for _, group in groups for path, _ in group}
+    choices: list[Any] = [("", _("The consultation as a whole")), *groups]
+    if current_anchor and current_anchor not in offered:
+        label = anchors.label_of(current_anchor, {})
+        choices.append((gettext("No longer in the record"), [(current_anchor, label)]))
+    return choices
 
 
 class SecretariatOpinionForm(OpinionForm):
@@ -286,10 +345,10 @@ class SecretariatOpinionForm(OpinionForm):
     member = MemberChoiceField(label=_("Member"), queryset=User.objects.none())
     meeting = MeetingChoiceField(label=_("Meeting"), queryset=Meeting.objects.none())
 
-    field_order = ["member", "meeting", "kind", "text"]
+    field_order = ["member", "meeting", "kind", "anchor", "text"]
 
     def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, consultation=consultation, **kwargs)
         model_choice_field(self, "member").queryset = (
             User.objects.filter(memberships__council=consultation.council)
             .distinct()
@@ -308,9 +367,17 @@ def set_meeting_choices(form: forms.Form, consultation: Consultation) -> None:
 
 
 class ResponseForm(forms.Form):
-    """The department's answer to an opinion."""
+    """The department's answer to an opinion, and by when, where it promises something."""
 
     text = forms.CharField(label=_("Response"), widget=forms.Textarea)
+    due_on = WarekiDateField(
+        label=_("Promised by"),
+        required=False,
+        help_text=_(
+            "Where the response promises something, the day by which it will be done. "
+            "The promise can then be tracked as a follow-up."
+        ),
+    )
 
 
 class SecretariatResponseForm(ResponseForm):
@@ -321,7 +388,7 @@ class SecretariatResponseForm(ResponseForm):
         queryset=Department.objects.none(),
         help_text=_("When another department answers, its name is shown after the answer."),
     )
-    field_order = ["department", "text"]
+    field_order = ["department", "text", "due_on"]
 
     def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

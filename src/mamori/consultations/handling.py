@@ -12,7 +12,7 @@ them, so the schema itself stays language-neutral.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
@@ -96,27 +96,58 @@ class CertificationKind(StrEnum):
     OTHER = "other"
 
 
-CHOICE_LABELS: dict[StrEnum, str] = {
-    **CERTAINTY_LABELS,
-    Medium.PAPER: _noop("Paper"),
-    Medium.ELECTRONIC: _noop("Electronic"),
-    Medium.BOTH: _noop("Paper and electronic"),
-    MediaRule.ALLOWED: _noop("Allowed"),
-    MediaRule.WITH_APPROVAL: _noop("Allowed with approval"),
-    MediaRule.FORBIDDEN: _noop("Forbidden"),
-    Procurement.BID: _noop("Competitive bidding (入札)"),
-    Procurement.PROPOSAL: _noop("Proposal (プロポーザル)"),
-    Procurement.NEGOTIATED: _noop("Negotiated contract (随意契約)"),
-    Party.CITY: _noop("The city"),
-    Party.CONTRACTOR: _noop("The contractor"),
-    Party.SUBCONTRACTOR: _noop("The sub-contractor"),
-    Support.REMOTE: _noop("Remote (e-mail, fax, telephone)"),
-    Support.ON_SITE: _noop("On site"),
-    Support.BOTH: _noop("Remote and on site"),
-    CertificationKind.PRIVACY_MARK: _noop("Privacy Mark (プライバシーマーク)"),
-    CertificationKind.ISMS: _noop("ISMS (ISO/IEC 27001)"),
-    CertificationKind.OTHER: _noop("Other certification"),
-}
+class ChoiceLabels(dict[tuple[type[StrEnum], str], str]):
+    """Labels of enum members, keyed by enum and value: Medium.BOTH and Support.BOTH are both
+    "both" and equal as strings, so a plain dict keyed by members would mix them up."""
+
+    def get(self, member: object, default: Any = None) -> Any:
+        if isinstance(member, StrEnum):
+            return super().get((type(member), member.value), default)
+        return default
+
+    def __contains__(self, member: object) -> bool:
+        return isinstance(member, StrEnum) and super().__contains__((type(member), member.value))
+
+
+def _labels(members: Mapping[StrEnum, str]) -> ChoiceLabels:
+    labels = ChoiceLabels()
+    for member, label in members.items():
+        labels[(type(member), member.value)] = label
+    return labels
+
+
+CHOICE_LABELS = ChoiceLabels()
+for _group in (
+    CERTAINTY_LABELS,
+    {Medium.PAPER: _noop("Paper"), Medium.ELECTRONIC: _noop("Electronic")},
+    {Medium.BOTH: _noop("Paper and electronic")},
+    {
+        MediaRule.ALLOWED: _noop("Allowed"),
+        MediaRule.WITH_APPROVAL: _noop("Allowed with approval"),
+        MediaRule.FORBIDDEN: _noop("Forbidden"),
+    },
+    {
+        Procurement.BID: _noop("Competitive bidding (入札)"),
+        Procurement.PROPOSAL: _noop("Proposal (プロポーザル)"),
+        Procurement.NEGOTIATED: _noop("Negotiated contract (随意契約)"),
+    },
+    {
+        Party.CITY: _noop("The city"),
+        Party.CONTRACTOR: _noop("The contractor"),
+        Party.SUBCONTRACTOR: _noop("The sub-contractor"),
+    },
+    {
+        Support.REMOTE: _noop("Remote (e-mail, fax, telephone)"),
+        Support.ON_SITE: _noop("On site"),
+    },
+    {Support.BOTH: _noop("Remote and on site")},
+    {
+        CertificationKind.PRIVACY_MARK: _noop("Privacy Mark (プライバシーマーク)"),
+        CertificationKind.ISMS: _noop("ISMS (ISO/IEC 27001)"),
+        CertificationKind.OTHER: _noop("Other certification"),
+    },
+):
+    CHOICE_LABELS.update(_labels(_group))  # type: ignore[arg-type]
 
 
 class Strict(BaseModel):

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from mamori.consultations import views, views_attachments, views_lifecycle, views_record
+from mamori.consultations import (
+    views,
+    views_attachments,
+    views_diff,
+    views_lifecycle,
+    views_record,
+)
 
 app_name = "consultations"
 urlpatterns: list[URLPattern] = [
@@ -45,7 +51,7 @@ urlpatterns: list[URLPattern] = [
     path("<slug:council>/<str:key>/record/", views_record.record_view, name="record_view"),
     path(
         "<slug:council>/<str:key>/record/diff/",
-        views_record.record_diff,
+        views_diff.record_diff,
         name="record_diff",
     ),
     path(

@@ -8,16 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import F, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mamori.accounts.models import User
-from mamori.consultations import access, lifecycle, services
+from mamori.accounts.models import Department, User
+from mamori.consultations import access, anchors, lifecycle, page, services
 from mamori.consultations.forms import (
     CompleteFollowUpForm,
     ConsultationFilterForm,
@@ -30,12 +32,19 @@ from mamori.consultations.forms import (
     ResponseForm,
     SecretariatOpinionForm,
     SecretariatResponseForm,
+    departments,
 )
-from mamori.consultations.models import Consultation, FollowUp, Opinion, Response
+from mamori.consultations.models import (
+    Consultation,
+    FollowUp,
+    HandlingRecordVersion,
+    Opinion,
+    Response,
+)
 from mamori.core.access import department_ids_of, require
 from mamori.core.http import AuthenticatedRequest
 from mamori.council.access import meetings_visible_to
-from mamori.council.models import AgendaItem, Meeting
+from mamori.council.models import Meeting
 
 PAGE_SIZE = 50
 EDITABLE_STATUSES = {Consultation.Status.DRAFT, Consultation.Status.SUBMITTED}
@@ -55,33 +64,123 @@ def detail_url(consultation: Consultation, anchor: str = "") -> str:
 
 @login_required
 def consultation_list(request: AuthenticatedRequest) -> HttpResponse:
-    """The consultations the user may see, newest first, by fiscal year and status."""
-    visible = access.consultations_visible_to(request.user)
+    """The consultations the user may see, newest first, narrowed by the filters given.
+
+    Department staff see only their departments' consultations, and choose among those
+    departments; the counts of opinions and follow-ups come with the page's one query.
+    """
+    user = request.user
+    visible = access.consultations_visible_to(user)
     years = list(visible.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
-    filters = ConsultationFilterForm(request.GET or None, years=years)
-    consultations = (
-        _filtered(visible, filters)
-        .select_related("department__parent__parent")
-        .prefetch_related("kinds")
+    filters = ConsultationFilterForm(
+        request.GET or None, years=years, departments=_departments_to_filter(user)
     )
-    page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
+    chosen = _filtered(visible, filters.valid_filters()).values_list("pk", flat=True)
+    page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "consultations/consultation_list.html",
-        {"filters": filters, "page_obj": page, "consultations": page.object_list},
+        {
+            "filters": filters,
+            "page_obj": page,
+            "consultations": _rows(list(page.object_list)),
+            "my_departments": _own_departments(user),
+        },
     )
 
 
+def _rows(ids: list[int]) -> list[Consultation]:
+    """The consultations of one page with their counts, in the page's order.
+
+    The page's ids come first from a plain query: the counts are then computed for these
+    rows only, not for every consultation the filters let through before sorting.
+    """
+    rows = (
+        _with_counts(Consultation.objects.filter(pk__in=ids))
+        .select_related("council", "department__parent__parent")
+        .prefetch_related("kinds")
+    )
+    by_id = {consultation.pk: consultation for consultation in rows}
+    return [by_id[pk] for pk in ids]
+
+
+def _own_departments(user: User) -> list[Department]:
+    """The department a member of staff works in (the sections under it are in the filter)."""
+    if user.is_department_staff and user.department is not None:
+        return [user.department]
+    return []
+
+
+def _departments_to_filter(user: User) -> QuerySet[Department]:
+    """Staff choose among their own department and its units; others among every department."""
+    chosen = departments()
+    if user.is_department_staff:
+        return chosen.filter(pk__in=_subtree(user.department_id))
+    return chosen
+
+
+def _subtree(department_id: int | None) -> QuerySet[Department, Any]:
+    """The department and those under it (部, 課, 係: three levels), as one subquery."""
+    if department_id is None:
+        return Department.objects.none().values("pk")
+    return Department.objects.filter(
+        Q(pk=department_id) | Q(parent_id=department_id) | Q(parent__parent_id=department_id)
+    ).values("pk")
+
+
 def _filtered(
-    consultations: QuerySet[Consultation], filters: ConsultationFilterForm
+    consultations: QuerySet[Consultation], filters: dict[str, Any]
 ) -> QuerySet[Consultation]:
-    if not filters.is_valid():
-        return consultations
-    if filters.cleaned_data["fiscal_year"] is not None:
-        consultations = consultations.filter(fiscal_year=filters.cleaned_data["fiscal_year"])
-    if filters.cleaned_data["status"]:
-        consultations = consultations.filter(status=filters.cleaned_data["status"])
+    today = timezone.localdate()
+    if "fiscal_year" in filters:
+        consultations = consultations.filter(fiscal_year=filters["fiscal_year"])
+    if "department" in filters:
+        consultations = consultations.filter(department_id__in=_subtree(filters["department"].pk))
+    if "kind" in filters:
+        consultations = consultations.filter(kinds=filters["kind"])
+    if "status" in filters:
+        consultations = consultations.filter(status=filters["status"])
+    if "changed" in filters:
+        changed = Consultation.objects.changed_since_answer().values("pk")
+        consultations = consultations.filter(pk__in=changed)
+    if filters.get("follow_ups") == "open":
+        consultations = consultations.filter(Exists(_follow_ups_of_row(FollowUp.objects.open())))
+    if filters.get("follow_ups") == "overdue":
+        overdue = FollowUp.objects.overdue(today)
+        consultations = consultations.filter(Exists(_follow_ups_of_row(overdue)))
     return consultations
+
+
+def _follow_ups_of_row(follow_ups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
+    return follow_ups.filter(consultation=OuterRef("pk"))
+
+
+def _count_of_row(rows: QuerySet[Any]) -> Coalesce:
+    """The number of rows belonging to each consultation, as a subquery of the list's query."""
+    counted = (
+        rows.filter(consultation=OuterRef("pk"))
+        .order_by()
+        .values("consultation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def _with_counts(consultations: QuerySet[Consultation]) -> QuerySet[Consultation]:
+    """Each consultation with its open and total opinions, open and overdue follow-ups."""
+    today = timezone.localdate()
+    return consultations.annotate(
+        opinion_count=_count_of_row(Opinion.objects.all()),
+        open_opinion_count=_count_of_row(Opinion.objects.filter(state=Opinion.State.OPEN)),
+        open_follow_up_count=_count_of_row(FollowUp.objects.open()),
+        overdue_follow_up_count=_count_of_row(FollowUp.objects.overdue(today)),
+        changed_since_answer=Exists(
+            HandlingRecordVersion.objects.unassessed_after_answer().filter(
+                consultation=OuterRef("pk")
+            )
+        ),
+    )
 
 
 @login_required
@@ -120,57 +219,14 @@ def _number_now_taken(form: ConsultationForm, council: Any, exclude: int | None 
 
 @login_required
 def consultation_detail(request: AuthenticatedRequest, council: str, key: str) -> HttpResponse:
-    """A consultation with its meetings, decisions, opinions, responses and follow-ups."""
+    """Everything about a consultation in one place (see consultations/page.py)."""
     consultation = access.get_consultation_for_user(request.user, council, key)
+    editable = consultation.status in EDITABLE_STATUSES
     return render(
         request,
         "consultations/consultation_detail.html",
-        _detail_context(request.user, consultation),
+        page.context(request.user, consultation, editable=editable),
     )
-
-
-def _detail_context(user: User, consultation: Consultation) -> dict[str, Any]:
-    agenda_items = list(
-        AgendaItem.objects.filter(consultations=consultation)
-        .select_related("meeting__council")
-        .order_by("meeting__date", "meeting__number", "order")
-    )
-    return {
-        "consultation": consultation,
-        "kinds": consultation.kinds.all(),
-        "agenda_items": agenda_items,
-        "linked_meeting_ids": _linked_meeting_ids(user, agenda_items),
-        "decisions": consultation.decisions.select_related("meeting__council"),
-        "opinions": consultation.opinions.select_related(
-            "member", "meeting__council", "response__department"
-        ),
-        "follow_ups": consultation.follow_ups.select_related(
-            "owner__parent__parent", "opinion", "meeting__council"
-        ).order_by(F("due_on").asc(nulls_last=True), "id"),
-        "my_department_ids": department_ids_of(user),
-        **_permissions(user, consultation),
-    }
-
-
-def _linked_meeting_ids(user: User, agenda_items: list[AgendaItem]) -> set[int]:
-    """The meetings on the page that the user may open."""
-    if not (user.is_secretariat or user.is_council_member):
-        return set()
-    ids = {item.meeting_id for item in agenda_items}
-    return set(meetings_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-
-
-def _permissions(user: User, consultation: Consultation) -> dict[str, bool]:
-    editor = access.may_edit_consultation(user, consultation)
-    draft = consultation.status == Consultation.Status.DRAFT
-    return {
-        "may_edit": editor and consultation.status in EDITABLE_STATUSES,
-        "may_submit": editor and draft,
-        "may_add_opinion": user.is_secretariat or user.is_council_member,
-        "may_respond": access.may_respond(user, consultation),
-        "may_decide": user.is_secretariat and not draft,
-        "may_add_follow_up": user.is_secretariat,
-    }
 
 
 @login_required
@@ -209,6 +265,11 @@ def consultation_submit(request: AuthenticatedRequest, council: str, key: str) -
         lifecycle.submit_consultation(
             actor=user, consultation=consultation, on=timezone.localdate()
         )
+    except lifecycle.IncompleteRecordError as error:
+        # Every missing fact, each with a link to the section where it is written.
+        from mamori.consultations.views_record import missing_page
+
+        return missing_page(request, consultation, error)
     except lifecycle.TransitionError as error:
         messages.error(request, str(error))
         return redirect(detail_url(consultation))
@@ -224,15 +285,18 @@ def consultation_submit(request: AuthenticatedRequest, council: str, key: str) -
 
 @login_required
 def opinion_create(request: AuthenticatedRequest, council: str, key: str) -> HttpResponse:
-    """A member posts an opinion; the secretariat records one on a member's behalf."""
+    """A member posts an opinion, about a field or row of the record if they choose one;
+    the secretariat records one on a member's behalf."""
     user = request.user
     consultation = access.get_consultation_for_user(user, council, key)
     require(user.is_secretariat or user.is_council_member)
+    data = request.POST if request.method == "POST" else None
+    initial = {"anchor": request.GET.get("anchor", "")}
     if user.is_secretariat:
-        form: OpinionForm = SecretariatOpinionForm(request.POST or None, consultation=consultation)
+        form: OpinionForm = SecretariatOpinionForm(data, consultation=consultation, initial=initial)
         meeting = None
     else:
-        form = OpinionForm(request.POST or None)
+        form = OpinionForm(data, consultation=consultation, initial=initial)
         meeting = _latest_meeting_of(user, consultation)
     if request.method == "POST" and form.is_valid():
         fields = {"member": user, "meeting": meeting, **form.cleaned_data}
@@ -261,25 +325,35 @@ def _latest_meeting_of(member: User, consultation: Consultation) -> Meeting:
 
 @login_required
 def opinion_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """A member changes their own opinion; the secretariat any opinion."""
+    """A member changes their own opinion until it is closed; the secretariat any opinion."""
     user = request.user
     opinion = access.get_opinion_for_user(user, pk, write=True)
-    initial = {"kind": opinion.kind, "text": opinion.text}
-    form = OpinionForm(request.POST or None, initial=initial)
+    consultation = opinion.consultation
+    if opinion.state == Opinion.State.CLOSED and not user.is_secretariat:
+        messages.error(request, _("This opinion is closed and can no longer be changed."))
+        return redirect(detail_url(consultation, f"opinion-{opinion.pk}"))
+    initial = {"kind": opinion.kind, "anchor": opinion.anchor, "text": opinion.text}
+    form = OpinionForm(
+        request.POST or None,
+        initial=initial,
+        consultation=consultation,
+        current_anchor=opinion.anchor,
+    )
     if request.method == "POST" and form.is_valid():
         services.update_opinion(actor=user, opinion=opinion, **form.cleaned_data)
         messages.success(request, _("The opinion was updated."))
-        return redirect(detail_url(opinion.consultation, f"opinion-{opinion.pk}"))
+        return redirect(detail_url(consultation, f"opinion-{opinion.pk}"))
     return render(
         request,
         "consultations/opinion_form.html",
-        {"form": form, "consultation": opinion.consultation, "opinion": opinion},
+        {"form": form, "consultation": consultation, "opinion": opinion},
     )
 
 
 @login_required
 def response_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The department (or the secretariat) writes or replaces the answer to an opinion."""
+    """The department (or the secretariat) writes or replaces the answer to an opinion,
+    with the day by which a promise will be kept."""
     user = request.user
     opinion = access.get_opinion_for_user(user, pk)
     consultation = opinion.consultation
@@ -293,14 +367,22 @@ def response_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "consultations/response_form.html",
-        {"form": form, "consultation": consultation, "opinion": opinion, "existing": existing},
+        {
+            "form": form,
+            "consultation": consultation,
+            "opinion": opinion,
+            "existing": existing,
+            "anchor_label": anchors.anchor_labels(consultation, [opinion]).get(opinion.pk),
+        },
     )
 
 
 def _response_form(
     request: AuthenticatedRequest, consultation: Consultation, existing: Response | None
 ) -> ResponseForm:
-    initial: dict[str, Any] = {} if existing is None else {"text": existing.text}
+    initial: dict[str, Any] = (
+        {} if existing is None else {"text": existing.text, "due_on": existing.due_on}
+    )
     data = request.POST if request.method == "POST" else None
     if request.user.is_secretariat:
         if existing is not None:
@@ -314,9 +396,83 @@ def _response_fields(form: ResponseForm, opinion: Opinion) -> dict[str, Any]:
     department = form.cleaned_data.get("department") or opinion.consultation.department
     return {
         "text": form.cleaned_data["text"],
+        "due_on": form.cleaned_data["due_on"],
         "department": department,
         "show_department": department.pk != opinion.consultation.department_id,
     }
+
+
+@login_required
+@require_POST
+def opinion_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The member who raised an opinion, the chair or the secretariat closes it."""
+    opinion = access.get_opinion_for_user(request.user, pk)
+    try:
+        lifecycle.close_opinion(actor=request.user, opinion=opinion)
+    except lifecycle.TransitionError as error:
+        return _opinion_changed(request, opinion, error=str(error))
+    return _opinion_changed(request, opinion, success=_("The opinion was closed."))
+
+
+@login_required
+@require_POST
+def opinion_follow_up(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The secretariat or the department turns the promise in a response into a follow-up."""
+    opinion = access.get_opinion_for_user(request.user, pk)
+    try:
+        lifecycle.promise_to_follow_up(actor=request.user, opinion=opinion)
+    except lifecycle.TransitionError as error:
+        return _opinion_changed(request, opinion, error=str(error))
+    return _opinion_changed(
+        request, opinion, success=_("The promise in the response is now tracked as a follow-up.")
+    )
+
+
+def _opinion_changed(
+    request: AuthenticatedRequest, opinion: Opinion, *, success: str = "", error: str = ""
+) -> HttpResponse:
+    """After an action on an opinion: its card again for htmx, else back where the user was."""
+    back = _safe_next(request) or detail_url(opinion.consultation, f"opinion-{opinion.pk}")
+    # django-htmx's middleware sets request.htmx; AuthenticatedRequest does not declare it.
+    if getattr(request, "htmx", False):
+        return _opinion_card(request, opinion.pk, back=back, notice=success or error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, success)
+    return redirect(back)
+
+
+def _safe_next(request: AuthenticatedRequest) -> str:
+    """The page the form came from, when it is a page of this site."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else ""
+
+
+def _opinion_card(
+    request: AuthenticatedRequest, pk: int, *, back: str, notice: str
+) -> HttpResponse:
+    opinion = (
+        Opinion.objects.select_related(
+            "consultation__council", "member", "meeting", "closed_by", "response__department"
+        )
+        .prefetch_related("follow_ups")
+        .get(pk=pk)
+    )
+    labels = anchors.anchor_labels(opinion.consultation, [opinion])
+    return render(
+        request,
+        "consultations/_opinion.html",
+        {
+            "opinion": opinion,
+            "anchor_label": labels.get(opinion.pk, ""),
+            "back": back,
+            "notice": notice,
+        },
+    )
 
 
 # Decisions and reports
@@ -459,11 +615,3 @@ def _reopen(request: AuthenticatedRequest, follow_up: FollowUp) -> HttpResponse:
         services.reopen_follow_up(actor=request.user, follow_up=follow_up)
         messages.success(request, _("The follow-up was reopened."))
     return redirect("consultations:followup_update", pk=follow_up.pk)
-
-
-def opinion_close(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError  # being written in this session (issue 3)
-
-
-def opinion_follow_up(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError  # being written in this session (issue 3)

@@ -2,6 +2,9 @@
 
 The text of the opinions, responses and report is the seed minutes' own; the people are
 fictitious (the structure and roles are the seed's), and so is the contractor, みどり学園.
+The HandlingRecords reconstructed from the minutes are in demo_records. After the answer, the
+department files version 2 of 諮問第4号 (the contractor chosen by the proposal), so the demo
+shows a consultation "changed since the answer" with its diff.
 Every write goes through a use case, so the whole demo is in the audit trail.
 """
 
@@ -11,14 +14,22 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from mamori.accounts.models import Department, Role, User
-from mamori.audit.writes import create_audited, update_audited
-from mamori.consultations import handling
-from mamori.consultations.lifecycle import record_decision, save_record_draft, submit_consultation
+from mamori.audit.writes import create_audited
+from mamori.consultations.attachments import declare_fact, upload_attachment
+from mamori.consultations.lifecycle import (
+    accept_consultation,
+    file_version,
+    record_decision,
+    save_record_draft,
+    start_deliberation,
+    submit_consultation,
+)
 from mamori.consultations.models import Consultation, ConsultationKind, Decision, Opinion
 from mamori.consultations.services import (
     create_consultation,
@@ -27,6 +38,8 @@ from mamori.consultations.services import (
     record_opinion,
     record_response,
 )
+from mamori.core import demo_records
+from mamori.core.demo_records import AttachmentSeed
 from mamori.council.models import (
     AgendaItem,
     Council,
@@ -214,6 +227,9 @@ class Seed(NamedTuple):
     kinds: tuple[str, ...]
     summary: str
     exchanges: tuple[Exchange, ...]
+    # The HandlingRecord submitted with it (a document of demo_records) and its attachments.
+    record: dict[str, Any]
+    attachments: tuple[AttachmentSeed, ...] = ()
 
 
 SUBMITTED_ON = dt.date(2009, 7, 30)
@@ -333,6 +349,7 @@ CONSULTATION_4 = Seed(
             answered_by="総務課",
         ),
     ),
+    record=demo_records.RECORD_4,
 )
 
 CONSULTATION_5 = Seed(
@@ -388,6 +405,8 @@ CONSULTATION_5 = Seed(
             "修復作業をすることもあると聞いている。みどり学園に確認して修正させる。",
         ),
     ),
+    record=demo_records.RECORD_5,
+    attachments=(demo_records.APPROVAL_REQUEST_5,),
 )
 SEEDS = (CONSULTATION_4, CONSULTATION_5)
 
@@ -401,6 +420,18 @@ EARLIER: dict[str, Any] = {
     "kinds": ("業務委託",),
     "submitted_on": dt.date(2009, 2, 2),
     "decided_on": dt.date(2009, 2, 16),
+    "record": demo_records.RECORD_EARLIER,
+}
+# The meeting that answered it (平成20年度; its number and hours are not in the minutes). Its
+# minutes stay a draft: the demo publishes only the meeting of 2009-08-06.
+EARLIER_MEETING: dict[str, Any] = {
+    "number": 4,
+    "date": dt.date(2009, 2, 16),
+    "start_time": dt.time(18, 30),
+    "end_time": dt.time(20, 0),
+    "place": "東村山市役所3階庁議室",
+    "openness": Openness.CLOSED,
+    "closure_reason": MEETING["closure_reason"],
 }
 REPORT: dict[str, str] = {
     "title": "子育て応援特別手当(21年度版)業務委託",
@@ -559,6 +590,7 @@ def load() -> Meeting | None:
         for seed in SEEDS
     }
     _create_follow_ups(meeting, consultations, opinions, departments, earlier)
+    _file_version_after_proposal(consultations[CONSULTATION_4.number])
     update_minutes(
         actor=None,
         minutes=meeting.minutes,
@@ -640,6 +672,8 @@ def _open_consultation(
     department: Department,
     kinds: tuple[str, ...],
     submitted_on: dt.date,
+    record: dict[str, Any],
+    attachments: tuple[AttachmentSeed, ...] = (),
     **fields: Any,
 ) -> Consultation:
     consultation = create_consultation(
@@ -649,25 +683,30 @@ def _open_consultation(
         kinds=[_kind(k) for k in kinds],
         **fields,
     )
-    save_record_draft(actor=None, consultation=consultation, record=_interim_record())
+    save_record_draft(actor=None, consultation=consultation, record=demo_records.record(record))
+    for attachment in attachments:
+        _attach(consultation, attachment)
     return submit_consultation(actor=None, consultation=consultation, on=submitted_on)
 
 
-def _interim_record() -> handling.HandlingRecord:
-    # TODO(issue 3): replaced by the records reconstructed from the seed.
-    return handling.parse(
-        {
-            "purpose": {"purpose": {"value": "-"}, "legal_basis": {"value": "-"}},
-            "subjects": {"description": {"value": "-"}, "expected_number": {"value": 1}},
-            "items": [{"name": "氏名"}],
-            "form": {"medium": {"value": "paper"}},
-            "carry_out": {
-                "paper": {"allowed": {"value": False}},
-                "electronic": {"allowed": {"value": False}},
-            },
-            "retention": {"period": {"value": "-"}},
-        }
+def _attach(consultation: Consultation, seed: AttachmentSeed) -> None:
+    content = demo_records.minimal_pdf(f"{consultation.key}: {seed.kind} (Mamori demo)")
+    attachment = upload_attachment(
+        actor=None,
+        consultation=consultation,
+        kind=seed.kind,
+        title=seed.title,
+        uploaded_file=ContentFile(content, name=seed.file_name),
     )
+    for fact in seed.facts:
+        declare_fact(
+            actor=None,
+            attachment=attachment,
+            path=fact.path,
+            value=fact.value,
+            quote=fact.quote,
+            page=fact.page,
+        )
 
 
 def _load_earlier_decision(council: Council, departments: dict[str, Department]) -> Decision:
@@ -676,15 +715,21 @@ def _load_earlier_decision(council: Council, departments: dict[str, Department])
         departments[EARLIER["department"]],
         EARLIER["kinds"],
         EARLIER["submitted_on"],
+        EARLIER["record"],
         fiscal_year=EARLIER["fiscal_year"],
         number=EARLIER["number"],
         title=EARLIER["title"],
     )
-    update_audited(consultation, actor=None, use_case="demo", status="on_agenda")  # TODO interim
+    grounds = list(DisclosureGround.objects.filter(article__in=CLOSURE_GROUNDS))
+    meeting = create_meeting(
+        actor=None, council=council, closure_grounds=grounds, **EARLIER_MEETING
+    )
+    accept_consultation(actor=None, consultation=consultation, meeting=meeting)
+    start_deliberation(actor=None, consultation=consultation)
     return record_decision(
         actor=None,
         consultation=consultation,
-        meeting=None,
+        meeting=meeting,
         decided_on=EARLIER["decided_on"],
         result=Decision.Result.APPROVED,
     )
@@ -722,6 +767,8 @@ def _load_consultation(
         departments[seed.department],
         seed.kinds,
         SUBMITTED_ON,
+        seed.record,
+        seed.attachments,
         fiscal_year=2009,
         number=seed.number,
         title=seed.title,
@@ -736,6 +783,7 @@ def _record_deliberation(
     users: dict[str, User],
     departments: dict[str, Department],
 ) -> list[Opinion]:
+    start_deliberation(actor=None, consultation=consultation)
     opinions = []
     for exchange in seed.exchanges:
         opinion = record_opinion(
@@ -792,3 +840,10 @@ def _create_follow_ups(
         owner=departments[REPORT_COMMITMENT.owner],
         due_on=REPORT_COMMITMENT.due_on,
     )
+
+
+def _file_version_after_proposal(consultation: Consultation) -> None:
+    """After the answer the proposal chooses the contractor: the department files version 2."""
+    record = demo_records.record(demo_records.RECORD_4_AFTER_PROPOSAL)
+    save_record_draft(actor=None, consultation=consultation, record=record)
+    file_version(actor=None, consultation=consultation, note=demo_records.NOTE_4_AFTER_PROPOSAL)

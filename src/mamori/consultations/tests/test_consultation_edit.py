@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from mamori import testing
 from mamori.conftest import Personas
-from mamori.consultations.models import Consultation, ConsultationKind
+from mamori.consultations.models import Consultation, ConsultationKind, HandlingRecordVersion
 from mamori.consultations.tests.helpers import (
     audited,
     page_text,
@@ -139,9 +141,12 @@ class TestEditing:
 class TestSubmitting:
     @pytest.fixture
     def draft(self, personas: Personas) -> Consultation:
-        return testing.make_consultation(
+        """A draft consultation whose draft record is complete."""
+        draft = testing.make_consultation(
             personas.council, personas.shogai, status=Consultation.Status.DRAFT
         )
+        testing.make_version(draft, data=testing.record_data(), by=personas.staff)
+        return draft
 
     def test_staff_submit_a_draft_today_and_it_is_audited(
         self, client: Client, personas: Personas, draft: Consultation
@@ -152,8 +157,45 @@ class TestSubmitting:
         draft.refresh_from_db()
         assert draft.status == Consultation.Status.SUBMITTED
         assert draft.submitted_on == timezone.localdate()
-        assert audited("consultations.submit_consultation") == 1
+        # The record version freezes and the consultation changes state: two events.
+        assert audited("consultations.submit_consultation") == 2
         assert "審議会に提出しました" in page_text(response)
+
+    def test_submitting_freezes_the_draft_record(
+        self, client: Client, personas: Personas, draft: Consultation
+    ) -> None:
+        signed_in(client, personas, "staff").post(url_of("consultation_submit", draft))
+        version = HandlingRecordVersion.objects.get(consultation=draft)
+        assert version.is_submitted
+        assert version.submitted_by == personas.staff
+
+    def test_an_incomplete_record_is_refused_and_nothing_changes(
+        self, client: Client, personas: Personas
+    ) -> None:
+        draft = testing.make_consultation(
+            personas.council, personas.shogai, status=Consultation.Status.DRAFT
+        )
+        testing.make_version(draft, data=testing.record_data(items=[], retention={}))
+        response = signed_in(client, personas, "staff").post(
+            url_of("consultation_submit", draft), follow=True
+        )
+        draft.refresh_from_db()
+        assert draft.status == Consultation.Status.DRAFT
+        assert not HandlingRecordVersion.objects.get(consultation=draft).is_submitted
+        assert audited("consultations.submit_consultation") == 0
+        message = gettext("The handling record is not complete: fill in the items listed below.")
+        assert escape(message) in page_text(response)
+
+    def test_a_consultation_without_a_record_is_refused(
+        self, client: Client, personas: Personas
+    ) -> None:
+        draft = testing.make_consultation(
+            personas.council, personas.shogai, status=Consultation.Status.DRAFT
+        )
+        signed_in(client, personas, "staff").post(url_of("consultation_submit", draft))
+        draft.refresh_from_db()
+        assert draft.status == Consultation.Status.DRAFT
+        assert audited("consultations.submit_consultation") == 0
 
     def test_submitting_takes_a_post(
         self, client: Client, personas: Personas, draft: Consultation
@@ -181,5 +223,9 @@ class TestSubmitting:
         response = signed_in(client, personas, "staff").post(
             url_of("consultation_submit", consultation), follow=True
         )
-        assert "提出できるのは下書きの諮問だけです。" in page_text(response)
+        refusal = gettext("%(label)s is “%(status)s”: this cannot be done now.") % {
+            "label": consultation.label,
+            "status": consultation.get_status_display(),
+        }
+        assert escape(refusal) in page_text(response)
         assert audited("consultations.submit_consultation") == 0

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from mamori import testing
 from mamori.conftest import Personas
@@ -21,6 +23,18 @@ from mamori.consultations.tests.helpers import (
 from mamori.council.models import Meeting
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consultation(personas: Personas) -> Consultation:
+    """諮問第4号, accepted onto the agenda of the meeting that answers it."""
+    return testing.make_consultation(
+        personas.council,
+        personas.shogai,
+        fiscal_year=2009,
+        number=4,
+        status=Consultation.Status.ON_AGENDA,
+    )
 
 
 def form_data(at: Meeting, **overrides: Any) -> dict[str, Any]:
@@ -129,7 +143,7 @@ class TestRecordingADecision:
         assert "入力した付帯意見" in text
         assert not Decision.objects.exists()
         consultation.refresh_from_db()
-        assert consultation.status == Consultation.Status.SUBMITTED
+        assert consultation.status == Consultation.Status.ON_AGENDA
 
     def test_the_chair_may_not_decide_without_a_vote(
         self, client: Client, personas: Personas, consultation: Consultation, meeting: Meeting
@@ -165,7 +179,32 @@ class TestRecordingADecision:
             url_of("decision_create", consultation), form_data(meeting, result="continued")
         )
         consultation.refresh_from_db()
-        assert consultation.status == Consultation.Status.SUBMITTED
+        assert consultation.status == Consultation.Status.CONTINUED
+        assert consultation.answered_version is None
+
+    def test_the_decision_points_to_the_version_deliberated(
+        self, client: Client, personas: Personas, consultation: Consultation, meeting: Meeting
+    ) -> None:
+        testing.make_version(consultation, submitted=True)
+        deliberated = testing.make_version(consultation, submitted=True)
+        signed_in(client, personas, "secretariat").post(
+            url_of("decision_create", consultation), form_data(meeting)
+        )
+        assert Decision.objects.get().answered_version == deliberated
+        consultation.refresh_from_db()
+        assert consultation.answered_version == deliberated
+
+    def test_a_consultation_under_deliberation_may_be_answered(
+        self, client: Client, personas: Personas, consultation: Consultation, meeting: Meeting
+    ) -> None:
+        Consultation.objects.filter(pk=consultation.pk).update(
+            status=Consultation.Status.DELIBERATING
+        )
+        signed_in(client, personas, "secretariat").post(
+            url_of("decision_create", consultation), form_data(meeting)
+        )
+        consultation.refresh_from_db()
+        assert consultation.status == Consultation.Status.ANSWERED
 
     def test_a_draft_cannot_be_answered(self, client: Client, personas: Personas) -> None:
         draft = testing.make_consultation(
@@ -174,4 +213,17 @@ class TestRecordingADecision:
         response = signed_in(client, personas, "secretariat").get(
             url_of("decision_create", draft), follow=True
         )
-        assert "下書きの諮問には答申できません" in page_text(response)
+        refusal = gettext("Only a consultation on a meeting's agenda can be answered.")
+        assert escape(refusal) in page_text(response)
+
+    def test_a_submitted_consultation_not_yet_accepted_cannot_be_answered(
+        self, client: Client, personas: Personas, meeting: Meeting
+    ) -> None:
+        submitted = testing.make_consultation(personas.council, personas.shogai)
+        assert submitted.status == Consultation.Status.SUBMITTED
+        signed_in(client, personas, "secretariat").post(
+            url_of("decision_create", submitted), form_data(meeting)
+        )
+        assert not Decision.objects.exists()
+        submitted.refresh_from_db()
+        assert submitted.status == Consultation.Status.SUBMITTED

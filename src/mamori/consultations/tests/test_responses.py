@@ -68,7 +68,10 @@ class TestResponding:
             ANSWER,
         )
         assert not answer.show_department
-        assert audited("consultations.record_response") == 1
+        opinion.refresh_from_db()
+        assert opinion.state == Opinion.State.ANSWERED
+        # The response, and the opinion moving from open to answered.
+        assert audited("consultations.record_response") == 2
 
     def test_a_second_answer_replaces_the_first(
         self, client: Client, personas: Personas, opinion: Opinion

@@ -17,15 +17,19 @@ from django.utils.html import escape
 from mamori.accounts.models import Department, Role, User
 from mamori.audit.models import AuditEvent
 from mamori.audit.services import verify_chain
+from mamori.consultations import handling
 from mamori.consultations.models import (
+    Attachment,
+    AttachmentFact,
     Consultation,
     Decision,
     FollowUp,
+    HandlingRecordVersion,
     Opinion,
     Report,
     Response,
 )
-from mamori.core import demo
+from mamori.core import demo, demo_records
 from mamori.council.minutes import compose
 from mamori.council.models import (
     AgendaItem,
@@ -62,6 +66,9 @@ def counts() -> dict[str, int]:
         Report,
         AgendaItem,
         StaffAttendee,
+        HandlingRecordVersion,
+        Attachment,
+        AttachmentFact,
         AuditEvent,
     ]
     return {model.__name__: model._default_manager.count() for model in tables}
@@ -103,7 +110,9 @@ class TestLoadingTheDemo:
         output = run_demo()
         assert counts() == before
         assert before["Council"] == 1
-        assert Meeting.objects.filter(council__slug="kojin-hogo").count() == 1
+        assert before["HandlingRecordVersion"] == 4
+        # The seed's meeting, and the one of 2009-02-16 that gave the earlier answer.
+        assert Meeting.objects.filter(council__slug="kojin-hogo").count() == 2
         assert "読み込み済み" in output
 
     def test_it_refuses_with_debug_off_and_creates_nothing(self, settings: Any) -> None:
@@ -162,6 +171,9 @@ class TestLoadingTheDemo:
             FollowUp,
             Report,
             AgendaItem,
+            HandlingRecordVersion,
+            Attachment,
+            AttachmentFact,
         ]
         for model in created:
             events = AuditEvent.objects.filter(
@@ -201,15 +213,30 @@ class TestTheDemoRecords:
         assert not Opinion.objects.filter(text__contains="白梅").exists()
         assert not Response.objects.filter(text__contains="白梅").exists()
 
-    def test_both_consultations_are_answered_yes(self, meeting: Meeting) -> None:
+    def test_both_consultations_are_answered_yes_with_follow_ups_open(
+        self, meeting: Meeting
+    ) -> None:
         decisions = Decision.objects.filter(meeting=meeting).order_by("consultation__number")
         assert [(d.consultation.number, d.result) for d in decisions] == [
             (4, Decision.Result.APPROVED),
             (5, Decision.Result.APPROVED),
         ]
         assert set(Consultation.objects.values_list("status", flat=True)) == {
-            Consultation.Status.ANSWERED
+            Consultation.Status.FOLLOW_UP
         }
+
+    def test_the_earlier_answer_was_given_at_its_own_meeting_of_february_16(
+        self, meeting: Meeting
+    ) -> None:
+        earlier = Decision.objects.get(consultation__fiscal_year=2008, consultation__number=8)
+        assert earlier.meeting is not None
+        assert (earlier.meeting.fiscal_year, earlier.meeting.date.isoformat()) == (
+            2008,
+            "2009-02-16",
+        )
+        assert earlier.meeting.agenda_items.filter(consultations=earlier.consultation).exists()
+        assert earlier.meeting.minutes.status == Minutes.Status.DRAFT
+        assert earlier.answered_version is not None
 
     def test_every_commitment_has_an_owner_a_due_date_and_its_origin(
         self, meeting: Meeting
@@ -325,3 +352,137 @@ class TestTheDemoMinutes:
 
     def test_they_say_why_the_materials_are_not_published(self, html: str) -> None:
         in_order(html, ["以上", "【理由】", demo.MATERIALS_REASON])
+
+
+def version(number: int, version_number: int = 1) -> handling.HandlingRecord:
+    """A version of a demo consultation of 平成21年度, which must have been submitted."""
+    found = HandlingRecordVersion.objects.get(
+        consultation__fiscal_year=2009, consultation__number=number, number=version_number
+    )
+    assert found.is_submitted
+    return found.record()
+
+
+class TestTheDemoHandlingRecords:
+    def test_every_consultation_went_to_the_council_with_a_complete_record(
+        self, meeting: Meeting
+    ) -> None:
+        for consultation in Consultation.objects.all():
+            first = consultation.record_versions.get(number=1)
+            assert first.is_submitted, consultation.label
+            assert handling.missing_for_submission(first.record()) == []
+
+    def test_the_plans_of_no4_are_marked_planned_and_its_contractor_undecided(
+        self, meeting: Meeting
+    ) -> None:
+        record = version(4)
+        planned = handling.Certainty.PLANNED
+        assert (record.form.medium.value, record.form.medium.certainty) == ("both", planned)
+        assert record.form.typed_into_database.value is True
+        assert record.form.typed_into_database.certainty == planned
+        assert "手書きでケース記録" in (record.form.paper.location.value or "")
+        assert record.form.paper.location.certainty == planned
+        assert (record.outsourcing.staff_count.value, record.outsourcing.staff_count.certainty) == (
+            2,
+            planned,
+        )
+        assert record.outsourcing.contractor.value is None
+        assert record.outsourcing.contractor.certainty == handling.Certainty.UNDECIDED
+        assert record.outsourcing.procurement.value == handling.Procurement.PROPOSAL
+        assert record.safeguards.penalty_equal_to_staff.certainty == planned
+
+    def test_no4_declares_what_the_department_answered_in_the_minutes(
+        self, meeting: Meeting
+    ) -> None:
+        record = version(4)
+        assert record.carry_out.paper.allowed.value is True
+        assert record.carry_out.electronic.allowed.value is False
+        assert "仕様書もしくはセキュリティ合意書に明記" in (record.media.copy_out_note.value or "")
+        assert [r.name for r in record.recipients] == [
+            "ハローワーク",
+            "学校",
+            "作業所",
+            "市(障害支援課)",
+        ]
+        for recipient in record.recipients:
+            assert recipient.written_consent and recipient.explanation_given
+            assert recipient.refusal_honoured
+            assert "福祉関係事業者における個人情報の適正な取扱いのためのガイドライン" in (
+                recipient.guideline
+            )
+        assert record.outsourcing.equipment_managed_by.value == handling.Party.CONTRACTOR
+        safeguards = record.safeguards
+        assert safeguards.confidentiality.reference == "契約書約款第7条"
+        assert safeguards.return_or_erasure_paper.reference == "特約条項第12条"
+        assert safeguards.return_or_erasure_electronic.reference == "特約条項第12条"
+        assert safeguards.handover_via_city.present
+
+    def test_the_sub_contractor_of_no5_has_no_privacy_mark_but_an_approval_request(
+        self, meeting: Meeting
+    ) -> None:
+        record = version(5)
+        [subcontractor] = record.outsourcing.subcontractors
+        assert subcontractor.name.startswith("有限会社")
+        assert handling.CertificationKind.PRIVACY_MARK not in subcontractor.certifications
+        assert subcontractor.approval_request_on_file
+        assert record.outsourcing.equipment_managed_by.value == handling.Party.CITY
+        assert record.media.bring_in.value == handling.MediaRule.FORBIDDEN
+        assert record.outsourcing.support_method.value == handling.Support.ON_SITE
+
+    def test_the_approval_request_of_no5_states_remote_support_against_the_record(
+        self, meeting: Meeting
+    ) -> None:
+        attachment = Attachment.objects.get(consultation__number=5, consultation__fiscal_year=2009)
+        assert attachment.kind == Attachment.Kind.APPROVAL_REQUEST
+        assert attachment.content_type == "application/pdf"
+        with attachment.file.open("rb") as stored:
+            assert stored.read(5) == b"%PDF-"
+        [fact] = attachment.facts.all()
+        assert (fact.path, fact.value) == ("outsourcing.support_method", "remote")
+        assert "Eメール、FAX、電話等によるサポート" in fact.quote
+        assert str(version(5).outsourcing.support_method.value) != fact.value
+
+    def test_no_real_name_of_the_seed_is_in_any_record(self, meeting: Meeting) -> None:
+        for stored in HandlingRecordVersion.objects.all():
+            text = str(stored.data) + stored.note
+            assert "白梅" not in text
+        assert not Attachment.objects.filter(title__contains="白梅").exists()
+
+
+class TestTheVersionFiledAfterTheAnswer:
+    def test_the_answer_points_at_the_version_deliberated(self, meeting: Meeting) -> None:
+        for decision in Decision.objects.filter(meeting=meeting):
+            assert decision.answered_version is not None
+            assert decision.answered_version.number == 1
+            assert decision.consultation.answered_version == decision.answered_version
+
+    def test_no4_has_a_second_version_with_the_contractor_chosen(self, meeting: Meeting) -> None:
+        second = HandlingRecordVersion.objects.get(
+            consultation__fiscal_year=2009, consultation__number=4, number=2
+        )
+        assert second.is_submitted
+        assert second.note == demo_records.NOTE_4_AFTER_PROPOSAL
+        record = second.record()
+        assert record.outsourcing.contractor.value == demo_records.CONTRACTOR_4
+        assert record.outsourcing.contractor.certainty == handling.Certainty.FIXED
+        assert record.safeguards.penalty_equal_to_staff.reference == "特約条項第13条"
+
+    def test_only_no4_is_changed_since_the_answer(self, meeting: Meeting) -> None:
+        changed = Consultation.objects.changed_since_answer()
+        assert [(c.fiscal_year, c.number) for c in changed] == [(2009, 4)]
+
+    def test_the_diff_shows_the_contractor_procurement_staff_and_penalty(
+        self, meeting: Meeting
+    ) -> None:
+        changes = {c.path: c for c in handling.diff(version(4, 1), version(4, 2))}
+        assert set(changes) >= {
+            "outsourcing.contractor",
+            "outsourcing.procurement",
+            "outsourcing.staff_count",
+            "safeguards.penalty_equal_to_staff.reference",
+        }
+        contractor = changes["outsourcing.contractor"]
+        assert contractor.before is not None and contractor.before.value is None
+        assert contractor.after is not None
+        assert contractor.after.value == demo_records.CONTRACTOR_4
+        assert not any(path.startswith(("recipients", "items", "form")) for path in changes)

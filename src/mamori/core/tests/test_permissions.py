@@ -5,6 +5,7 @@ The table below is the access policy. A new URL fails the first test until it is
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,10 +37,16 @@ class Rule:
     method: str = "get"
     # Signing out ends on the sign-in page: there a redirect to it is success, not refusal.
     ends_at_sign_in: bool = False
+    # The JSON API answers a signed-out caller 401 instead of sending it to the sign-in page.
+    api: bool = False
 
 
 def rule(allowed: set[str], method: str = "get", *, ends_at_sign_in: bool = False) -> Rule:
     return Rule(frozenset(allowed), method, ends_at_sign_in)
+
+
+def api_rule(allowed: set[str], method: str = "get") -> Rule:
+    return Rule(frozenset(allowed), method, api=True)
 
 
 POLICY: dict[str, Rule] = {
@@ -109,6 +116,7 @@ def build_world(personas: Personas) -> dict[str, dict[str, Any]]:
         personas.council, personas.shogai, number=4, status="draft"
     )
     testing.put_on_agenda(meeting, consultation, order=1)
+    version = testing.make_version(consultation, by=personas.staff)
     opinion = testing.make_opinion(consultation, member=personas.member, meeting=meeting)
     Response.objects.create(opinion=opinion, department=personas.shogai, text="ない。")
     follow_up = FollowUp.objects.create(
@@ -143,6 +151,9 @@ def build_world(personas: Personas) -> dict[str, dict[str, Any]]:
         "consultations:opinion_create": on_consultation,
         "consultations:decision_create": on_consultation,
         "consultations:followup_create": on_consultation,
+        "api:record": on_consultation,
+        "api:save_record": on_consultation,
+        "api:record_version": on_consultation | {"number": version.number},
     }
 
 
@@ -157,12 +168,18 @@ def test_each_role_is_allowed_or_denied_as_the_policy_says(
     if role != ANON:
         client.force_login(getattr(personas, role))
     url = reverse(name, kwargs=kwargs)
-    response = getattr(client, POLICY[name].method)(url)
+    if POLICY[name].method == "put":
+        body = json.dumps(testing.record_data())
+        response = client.put(url, data=body, content_type="application/json")
+    else:
+        response = getattr(client, POLICY[name].method)(url)
     sign_in = reverse("accounts:login")
     if role in POLICY[name].allowed:
         assert response.status_code in (200, 302), response.status_code
         if response.status_code == 302 and role != ANON and not POLICY[name].ends_at_sign_in:
             assert not response["Location"].startswith(sign_in)
+    elif role == ANON and POLICY[name].api:
+        assert response.status_code == 401
     elif role == ANON:
         assert response.status_code == 302
         assert response["Location"].startswith(sign_in)
