@@ -109,6 +109,8 @@ class Consultation(models.Model):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["-fiscal_year", "-number"]
+        # The list pages walk consultations in this order, thousands of them over the years.
+        indexes = [models.Index(fields=["-fiscal_year", "-number"], name="consultation_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "numbering_scope", "number"],
