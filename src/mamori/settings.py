@@ -189,6 +189,8 @@ STORAGES = {
 # Largest attachment accepted, in bytes (20 MB by default).
 MAMORI_MAX_UPLOAD_BYTES = int(os.environ.get("MAMORI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A HandlingRecord section may hold 500 rows of several inputs each, posted in one form.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # E-mail (Django 6.1 MAILERS): the console by default; SMTP when EMAIL_HOST is set.
 _email_options: dict[str, Any] = {}

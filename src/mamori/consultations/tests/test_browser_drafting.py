@@ -39,8 +39,9 @@ def save(page: Page, *, then: str = "save") -> None:
 
 
 def add_row(page: Page, list_name: str, position: int) -> None:
+    """Add a row with htmx; its first input takes the focus once htmx has settled it."""
     page.locator(f"button[name=add][value='{list_name}']").click()
-    expect(page.locator(f"[name='{list_name}.{position}.name']")).to_be_visible()
+    expect(page.locator(f"[name='{list_name}.{position}.name']")).to_be_focused()
 
 
 @pytest.mark.browser
@@ -92,7 +93,6 @@ def test_department_drafts_and_submits_and_the_secretariat_returns_then_accepts(
     page.goto(base + url_of("record_view", consultation))
     page.locator("form[action$='/submit/'] button").click()
     missing = page.locator(".record-missing-list a")
-    print("MISSING:", missing.all_inner_texts())
     expect(missing).to_have_count(4)
     missing.first.click()
     expect(page).to_have_url(
