@@ -17,10 +17,11 @@ def main() -> None:
     for entry in catalogue:
         if entry.obsolete:
             continue
-        value = translations.get(entry.msgid)
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        value = translations.get(key)
         if value is None:
             if not entry.msgstr and not any(entry.msgstr_plural.values()):
-                missing.append(entry.msgid)
+                missing.append(key)
             continue
         if entry.msgid_plural:
             forms = value if isinstance(value, list) else [value]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -54,9 +54,9 @@ class Certainty(StrEnum):
 
 
 CERTAINTY_LABELS: dict[StrEnum, str] = {
-    Certainty.FIXED: _noop("Fixed (確定)"),
-    Certainty.PLANNED: _noop("Planned (予定)"),
-    Certainty.UNDECIDED: _noop("Undecided (未定)"),
+    Certainty.FIXED: gettext_noop("Fixed (確定)"),
+    Certainty.PLANNED: gettext_noop("Planned (予定)"),
+    Certainty.UNDECIDED: gettext_noop("Undecided (未定)"),
 }
 
 
@@ -119,32 +119,32 @@ def _labels(members: Mapping[StrEnum, str]) -> ChoiceLabels:
 CHOICE_LABELS = ChoiceLabels()
 for _group in (
     CERTAINTY_LABELS,
-    {Medium.PAPER: _noop("Paper"), Medium.ELECTRONIC: _noop("Electronic")},
-    {Medium.BOTH: _noop("Paper and electronic")},
+    {Medium.PAPER: gettext_noop("Paper"), Medium.ELECTRONIC: gettext_noop("Electronic")},
+    {Medium.BOTH: gettext_noop("Paper and electronic")},
     {
-        MediaRule.ALLOWED: _noop("Allowed"),
-        MediaRule.WITH_APPROVAL: _noop("Allowed with approval"),
-        MediaRule.FORBIDDEN: _noop("Forbidden"),
+        MediaRule.ALLOWED: gettext_noop("Allowed"),
+        MediaRule.WITH_APPROVAL: gettext_noop("Allowed with approval"),
+        MediaRule.FORBIDDEN: gettext_noop("Forbidden"),
     },
     {
-        Procurement.BID: _noop("Competitive bidding (入札)"),
-        Procurement.PROPOSAL: _noop("Proposal (プロポーザル)"),
-        Procurement.NEGOTIATED: _noop("Negotiated contract (随意契約)"),
+        Procurement.BID: gettext_noop("Competitive bidding (入札)"),
+        Procurement.PROPOSAL: gettext_noop("Proposal (プロポーザル)"),
+        Procurement.NEGOTIATED: gettext_noop("Negotiated contract (随意契約)"),
     },
     {
-        Party.CITY: _noop("The city"),
-        Party.CONTRACTOR: _noop("The contractor"),
-        Party.SUBCONTRACTOR: _noop("The sub-contractor"),
+        Party.CITY: gettext_noop("The city"),
+        Party.CONTRACTOR: gettext_noop("The contractor"),
+        Party.SUBCONTRACTOR: gettext_noop("The sub-contractor"),
     },
     {
-        Support.REMOTE: _noop("Remote (e-mail, fax, telephone)"),
-        Support.ON_SITE: _noop("On site"),
+        Support.REMOTE: gettext_noop("Remote (e-mail, fax, telephone)"),
+        Support.ON_SITE: gettext_noop("On site"),
     },
-    {Support.BOTH: _noop("Remote and on site")},
+    {Support.BOTH: gettext_noop("Remote and on site")},
     {
-        CertificationKind.PRIVACY_MARK: _noop("Privacy Mark (プライバシーマーク)"),
-        CertificationKind.ISMS: _noop("ISMS (ISO/IEC 27001)"),
-        CertificationKind.OTHER: _noop("Other certification"),
+        CertificationKind.PRIVACY_MARK: gettext_noop("Privacy Mark (プライバシーマーク)"),
+        CertificationKind.ISMS: gettext_noop("ISMS (ISO/IEC 27001)"),
+        CertificationKind.OTHER: gettext_noop("Other certification"),
     },
 ):
     CHOICE_LABELS.update(_labels(_group))  # type: ignore[arg-type]
@@ -160,7 +160,7 @@ class Fact[T](Strict):
     """A declared fact: its value (empty while unknown) and how certain it is."""
 
     value: T | None = None
-    certainty: Certainty = Field(Certainty.FIXED, title=_noop("Certainty"))
+    certainty: Certainty = Field(Certainty.FIXED, title=gettext_noop("Certainty"))
 
 
 Count = Annotated[int, Field(ge=0, le=100_000_000)]
@@ -206,167 +206,193 @@ class SupportFact(Fact[Support]):
 class Row(Strict):
     """A row of a list section; its id survives versions so opinions and diffs can find it."""
 
-    row_id: RowId = Field(default_factory=new_row_id, title=_noop("Row"))
-    certainty: Certainty = Field(Certainty.FIXED, title=_noop("Certainty"))
+    row_id: RowId = Field(default_factory=new_row_id, title=gettext_noop("Row"))
+    certainty: Certainty = Field(Certainty.FIXED, title=gettext_noop("Certainty"))
 
 
 class Purpose(Strict):
     purpose: LongFact = Field(
-        default_factory=LongFact, title=_noop("Purpose of use"), json_schema_extra=REQUIRED
+        default_factory=LongFact, title=gettext_noop("Purpose of use"), json_schema_extra=REQUIRED
     )
     legal_basis: LongFact = Field(
-        default_factory=LongFact, title=_noop("Legal basis"), json_schema_extra=REQUIRED
+        default_factory=LongFact, title=gettext_noop("Legal basis"), json_schema_extra=REQUIRED
     )
 
 
 class Subjects(Strict):
     description: LongFact = Field(
         default_factory=LongFact,
-        title=_noop("Data subjects"),
+        title=gettext_noop("Data subjects"),
         json_schema_extra=REQUIRED,
     )
     expected_number: CountFact = Field(
         default_factory=CountFact,
-        title=_noop("Expected number of people"),
+        title=gettext_noop("Expected number of people"),
         json_schema_extra=REQUIRED,
     )
 
 
 class DataItem(Row):
-    name: ShortText = Field("", title=_noop("Data item"), json_schema_extra=REQUIRED)
-    special_care: bool = Field(False, title=_noop("Special-care information (要配慮個人情報)"))
-    my_number: bool = Field(False, title=_noop("My Number (マイナンバー)"))
+    name: ShortText = Field("", title=gettext_noop("Data item"), json_schema_extra=REQUIRED)
+    special_care: bool = Field(
+        False, title=gettext_noop("Special-care information (要配慮個人情報)")
+    )
+    my_number: bool = Field(False, title=gettext_noop("My Number (マイナンバー)"))
 
 
 class Storage(Strict):
-    location: ShortFact = Field(default_factory=ShortFact, title=_noop("Where it is kept"))
-    access: ShortFact = Field(default_factory=ShortFact, title=_noop("Who may access"))
+    location: ShortFact = Field(default_factory=ShortFact, title=gettext_noop("Where it is kept"))
+    access: ShortFact = Field(default_factory=ShortFact, title=gettext_noop("Who may access"))
 
 
 class Form(Strict):
     medium: MediumFact = Field(
-        default_factory=MediumFact, title=_noop("Form"), json_schema_extra=REQUIRED
+        default_factory=MediumFact, title=gettext_noop("Form"), json_schema_extra=REQUIRED
     )
-    paper: Storage = Field(default_factory=Storage, title=_noop("Paper"))
-    electronic: Storage = Field(default_factory=Storage, title=_noop("Electronic data"))
+    paper: Storage = Field(default_factory=Storage, title=gettext_noop("Paper"))
+    electronic: Storage = Field(default_factory=Storage, title=gettext_noop("Electronic data"))
     typed_into_database: YesNoFact = Field(
-        default_factory=YesNoFact, title=_noop("Basic items typed into a database")
+        default_factory=YesNoFact, title=gettext_noop("Basic items typed into a database")
     )
 
 
 class CarryOutRule(Strict):
     allowed: YesNoFact = Field(
-        default_factory=YesNoFact, title=_noop("Carry-out allowed"), json_schema_extra=REQUIRED
+        default_factory=YesNoFact,
+        title=gettext_noop("Carry-out allowed"),
+        json_schema_extra=REQUIRED,
     )
-    approver: ShortFact = Field(default_factory=ShortFact, title=_noop("Approved by"))
-    logging: ShortFact = Field(default_factory=ShortFact, title=_noop("How it is logged"))
+    approver: ShortFact = Field(default_factory=ShortFact, title=gettext_noop("Approved by"))
+    logging: ShortFact = Field(default_factory=ShortFact, title=gettext_noop("How it is logged"))
 
 
 class CarryOut(Strict):
-    paper: CarryOutRule = Field(default_factory=CarryOutRule, title=_noop("Paper"))
-    electronic: CarryOutRule = Field(default_factory=CarryOutRule, title=_noop("Electronic media"))
+    paper: CarryOutRule = Field(default_factory=CarryOutRule, title=gettext_noop("Paper"))
+    electronic: CarryOutRule = Field(
+        default_factory=CarryOutRule, title=gettext_noop("Electronic media")
+    )
 
 
 class Media(Strict):
     bring_in: MediaRuleFact = Field(
         default_factory=MediaRuleFact,
-        title=_noop("Bringing media in (installs, updates)"),
+        title=gettext_noop("Bringing media in (installs, updates)"),
     )
     bring_in_note: ShortFact = Field(
-        default_factory=ShortFact, title=_noop("Conditions for bringing media in")
+        default_factory=ShortFact, title=gettext_noop("Conditions for bringing media in")
     )
     copy_out: MediaRuleFact = Field(
-        default_factory=MediaRuleFact, title=_noop("Copying personal data out to media")
+        default_factory=MediaRuleFact, title=gettext_noop("Copying personal data out to media")
     )
     copy_out_note: ShortFact = Field(
-        default_factory=ShortFact, title=_noop("Conditions for copying data out")
+        default_factory=ShortFact, title=gettext_noop("Conditions for copying data out")
     )
 
 
 class Recipient(Row):
-    name: ShortText = Field("", title=_noop("Recipient"), json_schema_extra=REQUIRED)
-    items: ShortText = Field("", title=_noop("Items given"), json_schema_extra=REQUIRED)
-    purpose: ShortText = Field("", title=_noop("Purpose of provision"), json_schema_extra=REQUIRED)
-    written_consent: bool | None = Field(None, title=_noop("Written consent at registration"))
-    explanation_given: bool | None = Field(None, title=_noop("Purpose explained beforehand"))
-    guideline: ShortText = Field("", title=_noop("Guideline followed"))
-    refusal_honoured: bool | None = Field(None, title=_noop("A refusal is honoured"))
+    name: ShortText = Field("", title=gettext_noop("Recipient"), json_schema_extra=REQUIRED)
+    items: ShortText = Field("", title=gettext_noop("Items given"), json_schema_extra=REQUIRED)
+    purpose: ShortText = Field(
+        "", title=gettext_noop("Purpose of provision"), json_schema_extra=REQUIRED
+    )
+    written_consent: bool | None = Field(
+        None, title=gettext_noop("Written consent at registration")
+    )
+    explanation_given: bool | None = Field(None, title=gettext_noop("Purpose explained beforehand"))
+    guideline: ShortText = Field("", title=gettext_noop("Guideline followed"))
+    refusal_honoured: bool | None = Field(None, title=gettext_noop("A refusal is honoured"))
 
 
 class Subcontractor(Row):
-    name: ShortText = Field("", title=_noop("Sub-contractor"), json_schema_extra=REQUIRED)
-    scope: ShortText = Field("", title=_noop("Work sub-contracted"), json_schema_extra=REQUIRED)
-    certifications: list[CertificationKind] = Field(
-        default_factory=list, max_length=3, title=_noop("Certifications")
+    name: ShortText = Field("", title=gettext_noop("Sub-contractor"), json_schema_extra=REQUIRED)
+    scope: ShortText = Field(
+        "", title=gettext_noop("Work sub-contracted"), json_schema_extra=REQUIRED
     )
-    certification_note: ShortText = Field("", title=_noop("Certification numbers and expiry"))
-    approval_request_on_file: bool = Field(False, title=_noop("Approval request (承認願) on file"))
+    certifications: list[CertificationKind] = Field(
+        default_factory=list, max_length=3, title=gettext_noop("Certifications")
+    )
+    certification_note: ShortText = Field(
+        "", title=gettext_noop("Certification numbers and expiry")
+    )
+    approval_request_on_file: bool = Field(
+        False, title=gettext_noop("Approval request (承認願) on file")
+    )
 
 
 class Outsourcing(Strict):
-    outsourced: bool = Field(False, title=_noop("Work is outsourced"))
+    outsourced: bool = Field(False, title=gettext_noop("Work is outsourced"))
     procurement: ProcurementFact = Field(
-        default_factory=ProcurementFact, title=_noop("Procurement")
+        default_factory=ProcurementFact, title=gettext_noop("Procurement")
     )
     contractor: ShortFact = Field(
-        default_factory=ShortFact, title=_noop("Contractor (empty while not yet chosen)")
+        default_factory=ShortFact, title=gettext_noop("Contractor (empty while not yet chosen)")
     )
     staff_count: CountFact = Field(
         default_factory=CountFact,
-        title=_noop("Contractor staff handling the data"),
+        title=gettext_noop("Contractor staff handling the data"),
     )
     work_location: ShortFact = Field(
-        default_factory=ShortFact, title=_noop("Where the work is done")
+        default_factory=ShortFact, title=gettext_noop("Where the work is done")
     )
     equipment_managed_by: PartyFact = Field(
-        default_factory=PartyFact, title=_noop("Who installs and manages the equipment")
+        default_factory=PartyFact, title=gettext_noop("Who installs and manages the equipment")
     )
     repair_policy: LongFact = Field(
         default_factory=LongFact,
-        title=_noop("Repair of equipment holding personal data"),
+        title=gettext_noop("Repair of equipment holding personal data"),
     )
-    support_method: SupportFact = Field(default_factory=SupportFact, title=_noop("Support method"))
+    support_method: SupportFact = Field(
+        default_factory=SupportFact, title=gettext_noop("Support method")
+    )
     subcontractors: list[Subcontractor] = Field(
-        default_factory=list, max_length=MAX_ROWS, title=_noop("Sub-contractors")
+        default_factory=list, max_length=MAX_ROWS, title=gettext_noop("Sub-contractors")
     )
 
 
 class Clause(Strict):
     """A contract safeguard: present with its reference (契約書約款第7条), or missing."""
 
-    present: bool | None = Field(None, title=_noop("In the contract"))
-    reference: ShortText = Field("", title=_noop("Clause reference"))
-    certainty: Certainty = Field(Certainty.FIXED, title=_noop("Certainty"))
+    present: bool | None = Field(None, title=gettext_noop("In the contract"))
+    reference: ShortText = Field("", title=gettext_noop("Clause reference"))
+    certainty: Certainty = Field(Certainty.FIXED, title=gettext_noop("Certainty"))
 
 
 class Safeguards(Strict):
-    confidentiality: Clause = Field(default_factory=Clause, title=_noop("Confidentiality"))
+    confidentiality: Clause = Field(default_factory=Clause, title=gettext_noop("Confidentiality"))
     penalty_equal_to_staff: Clause = Field(
-        default_factory=Clause, title=_noop("Penalties for contractor staff equal to city staff")
+        default_factory=Clause,
+        title=gettext_noop("Penalties for contractor staff equal to city staff"),
     )
     return_or_erasure_paper: Clause = Field(
-        default_factory=Clause, title=_noop("Return or erasure at the end: paper")
+        default_factory=Clause, title=gettext_noop("Return or erasure at the end: paper")
     )
     return_or_erasure_electronic: Clause = Field(
-        default_factory=Clause, title=_noop("Return or erasure at the end: electronic data")
+        default_factory=Clause, title=gettext_noop("Return or erasure at the end: electronic data")
     )
     handover_via_city: Clause = Field(
-        default_factory=Clause, title=_noop("Handover between contractors through the city")
+        default_factory=Clause, title=gettext_noop("Handover between contractors through the city")
     )
-    incident_reporting: Clause = Field(default_factory=Clause, title=_noop("Incident reporting"))
-    audit_rights: Clause = Field(default_factory=Clause, title=_noop("Audit and inspection rights"))
-    staff_training: Clause = Field(default_factory=Clause, title=_noop("Staff training"))
+    incident_reporting: Clause = Field(
+        default_factory=Clause, title=gettext_noop("Incident reporting")
+    )
+    audit_rights: Clause = Field(
+        default_factory=Clause, title=gettext_noop("Audit and inspection rights")
+    )
+    staff_training: Clause = Field(default_factory=Clause, title=gettext_noop("Staff training"))
     subcontracting_approval: Clause = Field(
-        default_factory=Clause, title=_noop("Sub-contracting only with the city's prior approval")
+        default_factory=Clause,
+        title=gettext_noop("Sub-contracting only with the city's prior approval"),
     )
 
 
 class Retention(Strict):
     period: ShortFact = Field(
-        default_factory=ShortFact, title=_noop("Retention period"), json_schema_extra=REQUIRED
+        default_factory=ShortFact,
+        title=gettext_noop("Retention period"),
+        json_schema_extra=REQUIRED,
     )
     end_of_contract: LongFact = Field(
-        default_factory=LongFact, title=_noop("Handling at the end of the contract")
+        default_factory=LongFact, title=gettext_noop("Handling at the end of the contract")
     )
 
 
@@ -377,20 +403,26 @@ class HandlingRecord(Strict):
         extra="forbid", title="HandlingRecord", json_schema_extra={"version": 1}
     )
 
-    purpose: Purpose = Field(default_factory=Purpose, title=_noop("Purpose and legal basis"))
-    subjects: Subjects = Field(default_factory=Subjects, title=_noop("Data subjects"))
+    purpose: Purpose = Field(default_factory=Purpose, title=gettext_noop("Purpose and legal basis"))
+    subjects: Subjects = Field(default_factory=Subjects, title=gettext_noop("Data subjects"))
     items: list[DataItem] = Field(
-        default_factory=list, max_length=MAX_ROWS, title=_noop("Data items")
+        default_factory=list, max_length=MAX_ROWS, title=gettext_noop("Data items")
     )
-    form: Form = Field(default_factory=Form, title=_noop("Form and storage"))
-    carry_out: CarryOut = Field(default_factory=CarryOut, title=_noop("Carry-out (持ち出し)"))
-    media: Media = Field(default_factory=Media, title=_noop("Media"))
+    form: Form = Field(default_factory=Form, title=gettext_noop("Form and storage"))
+    carry_out: CarryOut = Field(
+        default_factory=CarryOut, title=gettext_noop("Carry-out (持ち出し)")
+    )
+    media: Media = Field(default_factory=Media, title=gettext_noop("Media"))
     recipients: list[Recipient] = Field(
-        default_factory=list, max_length=MAX_ROWS, title=_noop("Recipients (提供先)")
+        default_factory=list, max_length=MAX_ROWS, title=gettext_noop("Recipients (提供先)")
     )
-    outsourcing: Outsourcing = Field(default_factory=Outsourcing, title=_noop("Outsourcing"))
-    safeguards: Safeguards = Field(default_factory=Safeguards, title=_noop("Contract safeguards"))
-    retention: Retention = Field(default_factory=Retention, title=_noop("Retention and the end"))
+    outsourcing: Outsourcing = Field(default_factory=Outsourcing, title=gettext_noop("Outsourcing"))
+    safeguards: Safeguards = Field(
+        default_factory=Safeguards, title=gettext_noop("Contract safeguards")
+    )
+    retention: Retention = Field(
+        default_factory=Retention, title=gettext_noop("Retention and the end")
+    )
 
     @model_validator(mode="after")
     def _rows_have_distinct_ids(self) -> HandlingRecord:
@@ -501,7 +533,7 @@ def _flatten_model(model: BaseModel, prefix: str, titles: tuple[str, ...]) -> It
             yield Entry(f"{path}.present", here, value.present, value.certainty)
             yield Entry(
                 f"{path}.reference",
-                (*here, _noop("Clause reference")),
+                (*here, gettext_noop("Clause reference")),
                 value.reference,
                 value.certainty,
             )

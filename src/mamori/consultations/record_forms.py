@@ -23,7 +23,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
@@ -185,8 +185,8 @@ def row_lists(section: str) -> list[str]:
 # and Support.BOTH ("both") share one key and the later label wins. Until it is keyed by enum
 # type, the labels of values that collide are given here.
 LABELS_BY_TYPE: dict[tuple[type[StrEnum], str], str] = {
-    (handling.Medium, "both"): _noop("Paper and electronic"),
-    (handling.Support, "both"): _noop("Remote and on site"),
+    (handling.Medium, "both"): gettext_noop("Paper and electronic"),
+    (handling.Support, "both"): gettext_noop("Remote and on site"),
 }
 
 
@@ -304,31 +304,31 @@ def validate_section(
 # Error messages ------------------------------------------------------------------------
 
 
-WHOLE_NUMBER = _noop("Enter a whole number.")
-CHOOSE = _noop("Choose one of the options.")
-YES_OR_NO = _noop("Choose yes or no.")
-UNEXPECTED_FORM = _noop("The value is not in the expected form.")
+WHOLE_NUMBER = gettext_noop("Enter a whole number.")
+CHOOSE = gettext_noop("Choose one of the options.")
+YES_OR_NO = gettext_noop("Choose yes or no.")
+UNEXPECTED_FORM = gettext_noop("The value is not in the expected form.")
 # pydantic's error types, in words for the person who typed the value.
 ERROR_MESSAGES: dict[str, str] = {
-    "string_too_long": _noop("Enter at most %(max_length)s characters."),
-    "too_long": _noop("Too many entries: at most %(max_length)s."),
+    "string_too_long": gettext_noop("Enter at most %(max_length)s characters."),
+    "too_long": gettext_noop("Too many entries: at most %(max_length)s."),
     "int_parsing": WHOLE_NUMBER,
     "int_type": WHOLE_NUMBER,
     "int_from_float": WHOLE_NUMBER,
     "int_parsing_size": WHOLE_NUMBER,
-    "greater_than_equal": _noop("Enter a number of %(ge)s or more."),
-    "less_than_equal": _noop("Enter a number of %(le)s or less."),
+    "greater_than_equal": gettext_noop("Enter a number of %(ge)s or more."),
+    "less_than_equal": gettext_noop("Enter a number of %(le)s or less."),
     "enum": CHOOSE,
     "literal_error": CHOOSE,
     "bool_parsing": YES_OR_NO,
     "bool_type": YES_OR_NO,
-    "extra_forbidden": _noop("This item is not part of the handling record."),
+    "extra_forbidden": gettext_noop("This item is not part of the handling record."),
     "string_type": UNEXPECTED_FORM,
     "string_pattern_mismatch": UNEXPECTED_FORM,
     "list_type": UNEXPECTED_FORM,
     "dict_type": UNEXPECTED_FORM,
     "model_type": UNEXPECTED_FORM,
-    "missing": _noop("This item is missing."),
+    "missing": gettext_noop("This item is missing."),
 }
 
 
@@ -337,7 +337,7 @@ def error_message(error: ErrorDetails) -> str:
     if error["type"] == "value_error" and not error["loc"]:
         # The record's own check: row ids distinct across its lists.
         return _("Two rows have the same identifier. Reload the page and enter the rows again.")
-    message = ERROR_MESSAGES.get(error["type"], _noop("The value is not valid."))
+    message = ERROR_MESSAGES.get(error["type"], gettext_noop("The value is not valid."))
     return _(message) % dict(error.get("ctx") or {})
 
 
