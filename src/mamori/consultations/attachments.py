@@ -10,6 +10,7 @@ directory names the WordDocument or Workbook stream. Anything else is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import unicodedata
 import zipfile
@@ -275,6 +276,7 @@ def upload_attachment(
     kind: str,
     title: str,
     uploaded_file: File[Any],
+    at: dt.datetime | None = None,
 ) -> Attachment:
     """Check a file by its content, store it under a random name and record it, audited."""
     if not may_upload(actor, consultation):
@@ -300,7 +302,7 @@ def upload_attachment(
             size=checked.size,
             sha256=checked.sha256,
             uploaded_by=actor if actor is not None else _system_user(consultation),
-            uploaded_at=timezone.now(),
+            uploaded_at=at or timezone.now(),
         )
     except BaseException:
         # The row was not written: leave no file without a row behind.

@@ -133,13 +133,21 @@ def working_record(consultation: Consultation) -> handling.HandlingRecord:
 
 @transaction.atomic
 def save_record_draft(
-    *, actor: Any, consultation: Consultation, record: handling.HandlingRecord, note: str = ""
+    *,
+    actor: Any,
+    consultation: Consultation,
+    record: handling.HandlingRecord,
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> HandlingRecordVersion:
-    """Save the department's draft of the record (a new draft version if none is open)."""
+    """Save the department's draft of the record (a new draft version if none is open).
+
+    `at` is for loading past records (the demo); pages and the API use the present time.
+    """
     _require_department(actor, consultation)
     _check_state(consultation, "edit_record")
     data = handling.dump(record)
-    now = timezone.now()
+    now = at or timezone.now()
     draft = draft_version(consultation)
     if draft is None:
         last = consultation.record_versions.aggregate(n=Max("number"))["n"] or 0
@@ -174,14 +182,16 @@ def _system_user(consultation: Consultation) -> Any:
     return user or User.objects.order_by("pk").first()
 
 
-def _freeze(actor: Any, version: HandlingRecordVersion, use_case: str) -> HandlingRecordVersion:
+def _freeze(
+    actor: Any, version: HandlingRecordVersion, use_case: str, at: dt.datetime | None
+) -> HandlingRecordVersion:
     submitter = actor if actor is not None else version.created_by
     return update_audited(
         version,
         actor=actor,
         use_case=use_case,
         submitted_by=submitter,
-        submitted_at=timezone.now(),
+        submitted_at=at or timezone.now(),
     )
 
 
@@ -198,11 +208,13 @@ def _complete_draft(consultation: Consultation) -> HandlingRecordVersion:
 
 
 @transaction.atomic
-def submit_consultation(*, actor: Any, consultation: Consultation, on: dt.date) -> Consultation:
+def submit_consultation(
+    *, actor: Any, consultation: Consultation, on: dt.date, at: dt.datetime | None = None
+) -> Consultation:
     """Send the consultation with its complete record to the council; the version freezes."""
     _require_department(actor, consultation)
     _check_state(consultation, "submit")
-    _freeze(actor, _complete_draft(consultation), "consultations.submit_consultation")
+    _freeze(actor, _complete_draft(consultation), "consultations.submit_consultation", at)
     _set_status(
         actor,
         consultation,
@@ -215,7 +227,9 @@ def submit_consultation(*, actor: Any, consultation: Consultation, on: dt.date) 
 
 
 @transaction.atomic
-def file_version(*, actor: Any, consultation: Consultation, note: str) -> HandlingRecordVersion:
+def file_version(
+    *, actor: Any, consultation: Consultation, note: str, at: dt.datetime | None = None
+) -> HandlingRecordVersion:
     """File a new version after the answer (or for a continued deliberation)."""
     _require_department(actor, consultation)
     _check_state(consultation, "file_version")
@@ -223,7 +237,7 @@ def file_version(*, actor: Any, consultation: Consultation, note: str) -> Handli
         raise TransitionError(_("Say what changed in this version."))
     draft = _complete_draft(consultation)
     update_audited(draft, actor=actor, use_case="consultations.file_version", note=note)
-    return _freeze(actor, draft, "consultations.file_version")
+    return _freeze(actor, draft, "consultations.file_version", at)
 
 
 @transaction.atomic

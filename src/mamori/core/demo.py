@@ -11,6 +11,7 @@ Every write goes through a use case, so the whole demo is in the audit trail.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any, NamedTuple
 
 from django.contrib.auth.hashers import make_password
@@ -683,13 +684,21 @@ def _open_consultation(
         kinds=[_kind(k) for k in kinds],
         **fields,
     )
-    save_record_draft(actor=None, consultation=consultation, record=demo_records.record(record))
+    at = _morning_of(submitted_on)
+    save_record_draft(
+        actor=None, consultation=consultation, record=demo_records.record(record), at=at
+    )
     for attachment in attachments:
-        _attach(consultation, attachment)
-    return submit_consultation(actor=None, consultation=consultation, on=submitted_on)
+        _attach(consultation, attachment, at)
+    return submit_consultation(actor=None, consultation=consultation, on=submitted_on, at=at)
 
 
-def _attach(consultation: Consultation, seed: AttachmentSeed) -> None:
+def _morning_of(day: dt.date) -> dt.datetime:
+    """10 a.m. in Japan on that day: when the demo's past records were filed."""
+    return dt.datetime.combine(day, dt.time(10), tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo"))
+
+
+def _attach(consultation: Consultation, seed: AttachmentSeed, at: dt.datetime) -> None:
     content = demo_records.minimal_pdf(f"{consultation.key}: {seed.kind} (Mamori demo)")
     attachment = upload_attachment(
         actor=None,
@@ -697,6 +706,7 @@ def _attach(consultation: Consultation, seed: AttachmentSeed) -> None:
         kind=seed.kind,
         title=seed.title,
         uploaded_file=ContentFile(content, name=seed.file_name),
+        at=at,
     )
     for fact in seed.facts:
         declare_fact(
@@ -842,8 +852,15 @@ def _create_follow_ups(
     )
 
 
+# The proposal is judged in the autumn; the department then files the record as it now stands.
+VERSION_4_AFTER_PROPOSAL_ON = dt.date(2009, 10, 20)
+
+
 def _file_version_after_proposal(consultation: Consultation) -> None:
     """After the answer the proposal chooses the contractor: the department files version 2."""
     record = demo_records.record(demo_records.RECORD_4_AFTER_PROPOSAL)
-    save_record_draft(actor=None, consultation=consultation, record=record)
-    file_version(actor=None, consultation=consultation, note=demo_records.NOTE_4_AFTER_PROPOSAL)
+    at = _morning_of(VERSION_4_AFTER_PROPOSAL_ON)
+    save_record_draft(actor=None, consultation=consultation, record=record, at=at)
+    file_version(
+        actor=None, consultation=consultation, note=demo_records.NOTE_4_AFTER_PROPOSAL, at=at
+    )

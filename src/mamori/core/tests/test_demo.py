@@ -467,6 +467,16 @@ class TestTheVersionFiledAfterTheAnswer:
         assert record.outsourcing.contractor.certainty == handling.Certainty.FIXED
         assert record.safeguards.penalty_equal_to_staff.reference == "特約条項第13条"
 
+    def test_the_records_carry_the_dates_of_2009_not_of_loading(self, meeting: Meeting) -> None:
+        from django.utils import timezone
+
+        for number, version_number, day in [(4, 1, "2009-07-30"), (4, 2, "2009-10-20")]:
+            submitted_at = HandlingRecordVersion.objects.get(
+                consultation__fiscal_year=2009, consultation__number=number, number=version_number
+            ).submitted_at
+            assert submitted_at is not None
+            assert timezone.localtime(submitted_at).date().isoformat() == day
+
     def test_only_no4_is_changed_since_the_answer(self, meeting: Meeting) -> None:
         changed = Consultation.objects.changed_since_answer()
         assert [(c.fiscal_year, c.number) for c in changed] == [(2009, 4)]
