@@ -82,9 +82,9 @@ def handling_record_schema(request: HttpRequest) -> dict[str, Any]:
 
 @api.get("/consultations/{council}/{key}/record", response=RecordOut)
 def record(request: HttpRequest, council: str, key: str) -> RecordOut:
-    """The consultation's record: its latest version (the draft if there is one)."""
+    """The consultation's record: its latest version (the draft, for those who may see it)."""
     consultation = _consultation(request, council, key)
-    versions = list(consultation.record_versions.order_by("number"))
+    versions = list(access.versions_visible_to(request.user, consultation))
     answered = consultation.answered_version
     return RecordOut(
         consultation=consultation.key,
@@ -99,7 +99,7 @@ def record(request: HttpRequest, council: str, key: str) -> RecordOut:
 def record_version(request: HttpRequest, council: str, key: str, number: int) -> VersionOut:
     """One version of the consultation's record."""
     consultation = _consultation(request, council, key)
-    version = consultation.record_versions.filter(number=number).first()
+    version = access.versions_visible_to(request.user, consultation).filter(number=number).first()
     if version is None:
         raise Http404
     return _version_out(version)

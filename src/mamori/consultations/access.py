@@ -7,7 +7,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from mamori.consultations.models import Consultation, FollowUp, FollowUpQuerySet, Opinion
+from mamori.consultations.models import (
+    Consultation,
+    FollowUp,
+    FollowUpQuerySet,
+    HandlingRecordVersion,
+    Opinion,
+)
 from mamori.core.access import department_ids_of, require
 from mamori.council.access import meetings_visible_to
 
@@ -85,3 +91,23 @@ def get_follow_up_for_user(user: Any, follow_up_id: int) -> FollowUp:
         require(not FollowUp.objects.filter(pk=follow_up_id).exists())
         raise Http404
     return follow_up
+
+
+def may_see_drafts(user: Any, consultation: Consultation) -> bool:
+    """Who sees a record's unsubmitted draft: its department's staff and the secretariat.
+
+    Members read only what was submitted to them, on the pages and through the API alike.
+    """
+    return bool(
+        user.is_authenticated
+        and (
+            user.is_secretariat
+            or (user.is_department_staff and consultation.department_id in department_ids_of(user))
+        )
+    )
+
+
+def versions_visible_to(user: Any, consultation: Consultation) -> QuerySet[HandlingRecordVersion]:
+    """The record versions of a consultation the user may read, oldest first."""
+    versions = consultation.record_versions.order_by("number")
+    return versions if may_see_drafts(user, consultation) else versions.submitted()

@@ -34,8 +34,15 @@ SHORT = 200
 LONG = 4000
 MAX_ROWS = 500
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LONG)]
+# Control characters (other than tab and line breaks) are refused: they have no place in a
+# declaration, and PostgreSQL's jsonb cannot store NUL at all.
+NO_CONTROLS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=SHORT, pattern=NO_CONTROLS)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=LONG, pattern=NO_CONTROLS)
+]
 RowId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,16}$")]
 
 # Marks a fact that must have a value before the record is submitted.
@@ -581,6 +588,8 @@ def diff(before: HandlingRecord, after: HandlingRecord) -> list[Change]:
         if previous is None:
             if _worth_showing(entry.value):
                 changes.append(Change(path, entry.titles, "added", None, entry))
+        elif _empty(previous.value) and _empty(entry.value):
+            continue  # the certainty of a fact nobody has filled in is not a change to show
         elif (previous.value, previous.certainty) != (entry.value, entry.certainty):
             changes.append(Change(path, entry.titles, "changed", previous, entry))
     for path, entry in old.items():

@@ -79,6 +79,15 @@ def may(consultation: Consultation, action: str) -> bool:
 
 
 def _check_state(consultation: Consultation, action: str) -> None:
+    """Re-read the state under a row lock, then check it: a page loaded before another person
+    moved the consultation must not move it again from the state it no longer has."""
+    fresh = (
+        Consultation.objects.select_for_update()
+        .values("status", "answered_version_id")
+        .get(pk=consultation.pk)
+    )
+    consultation.status = fresh["status"]
+    consultation.answered_version_id = fresh["answered_version_id"]
     if not may(consultation, action):
         raise TransitionError(
             _("%(label)s is “%(status)s”: this cannot be done now.")
@@ -292,6 +301,8 @@ def accept_consultation(
 
     _require_secretariat(actor)
     _check_state(consultation, "accept")
+    if meeting.council_id != consultation.council_id:
+        raise TransitionError(_("That meeting belongs to another council."))
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is not None and minutes.is_published:
         raise TransitionError(_("The minutes of that meeting are published."))

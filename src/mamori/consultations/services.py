@@ -105,6 +105,7 @@ def update_opinion(*, actor: Any, opinion: Opinion, **fields: Any) -> Opinion:
     return update_audited(opinion, actor=actor, use_case="consultations.update_opinion", **fields)
 
 
+@transaction.atomic
 def record_response(*, actor: Any, opinion: Opinion, **fields: Any) -> Response:
     """Record (or replace) the department's response to an opinion."""
     existing = Response.objects.filter(opinion=opinion).first()

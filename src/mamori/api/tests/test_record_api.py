@@ -118,3 +118,34 @@ class TestTheOpenAPISchema:
 
     def test_no_docs_page_pulls_scripts_from_a_cdn(self) -> None:
         assert Client().get("/api/v1/docs").status_code == 404
+
+
+class TestDraftsStayWithTheDepartment:
+    @pytest.fixture
+    def drafted_after_submission(self, personas: Personas) -> Consultation:
+        consultation = testing.make_consultation(personas.council, personas.shogai)
+        testing.make_version(consultation, submitted=True, by=personas.staff)
+        draft = testing.record_data(purpose={"purpose": {"value": "未提出の下書き"}})
+        testing.make_version(consultation, data=draft, by=personas.staff)
+        testing.put_on_agenda(testing.make_meeting(personas.council), consultation)
+        return consultation
+
+    @pytest.mark.parametrize("role", ["member", "chair"])
+    def test_a_member_reads_only_the_submitted_versions(
+        self, personas: Personas, drafted_after_submission: Consultation, role: str
+    ) -> None:
+        client = client_of(personas, role)
+        body = client.get(api_url(drafted_after_submission)).json()
+        assert body["versions"] == [1]
+        assert body["current"]["submitted"] is True
+        assert "未提出の下書き" not in json.dumps(body, ensure_ascii=False)
+        draft = client.get(api_url(drafted_after_submission, "record/versions/2"))
+        assert draft.status_code == 404
+
+    @pytest.mark.parametrize("role", ["staff", "secretariat"])
+    def test_the_department_and_the_secretariat_read_the_draft(
+        self, personas: Personas, drafted_after_submission: Consultation, role: str
+    ) -> None:
+        body = client_of(personas, role).get(api_url(drafted_after_submission)).json()
+        assert body["versions"] == [1, 2]
+        assert body["current"]["record"]["purpose"]["purpose"]["value"] == "未提出の下書き"

@@ -212,3 +212,26 @@ class TestTheSchemaCommand:
         schema = json.loads(out.getvalue())
         assert schema["properties"]["recipients"]["title"] == "提供先"
         assert schema["$defs"]["Purpose"]["properties"]["legal_basis"]["title"] == ("法令等の根拠")
+
+
+class TestControlCharacters:
+    def test_nul_and_other_control_characters_are_refused(self) -> None:
+        for text in ["a\x00b", "x\x1by", "\x7f"]:
+            assert errors_of({"purpose": {"purpose": {"value": text}}})[0][1] == (
+                "string_pattern_mismatch"
+            )
+
+    def test_line_breaks_and_tabs_are_kept(self) -> None:
+        record = handling.parse({"purpose": {"purpose": {"value": "一行目\n二行目\tタブ"}}})
+        assert record.purpose.purpose.value == "一行目\n二行目\tタブ"
+
+
+def test_a_new_certainty_on_an_empty_fact_is_not_shown_as_a_change() -> None:
+    before = handling.parse(testing.record_data())
+    after_data = testing.record_data(
+        retention={
+            "period": {"value": "契約期間終了まで"},
+            "end_of_contract": {"certainty": "planned"},
+        }
+    )
+    assert handling.diff(before, handling.parse(after_data)) == []

@@ -355,3 +355,46 @@ class TestChangesAfterTheAnswer:
         with pytest.raises(lifecycle.TransitionError):
             lifecycle.file_version(actor=personas.staff, consultation=consultation, note=" ")
         assert HandlingRecordVersion.objects.filter(submitted_at__isnull=True).exists()
+
+
+class TestTwoPeopleAtOnce:
+    def test_a_page_loaded_before_another_persons_move_cannot_move_it_again(
+        self, personas: Personas
+    ) -> None:
+        consultation = consultation_in(personas, Status.SUBMITTED, draft=False)
+        first = Consultation.objects.get(pk=consultation.pk)
+        second = Consultation.objects.get(pk=consultation.pk)
+        meeting = meeting_of(personas)
+        lifecycle.accept_consultation(
+            actor=personas.secretariat, consultation=first, meeting=meeting
+        )
+        events = AuditEvent.objects.count()
+        with pytest.raises(lifecycle.TransitionError):
+            lifecycle.accept_consultation(
+                actor=personas.secretariat, consultation=second, meeting=meeting
+            )
+        assert meeting.agenda_items.count() == 1
+        assert AuditEvent.objects.count() == events
+        assert second.status == Status.ON_AGENDA  # the refusal tells the truth about the state
+
+    def test_a_meeting_of_another_council_is_refused(self, personas: Personas) -> None:
+        consultation = consultation_in(personas, Status.SUBMITTED, draft=False)
+        elsewhere = testing.make_meeting(testing.make_council(slug="elsewhere"))
+        with pytest.raises(lifecycle.TransitionError):
+            lifecycle.accept_consultation(
+                actor=personas.secretariat, consultation=consultation, meeting=elsewhere
+            )
+        assert not elsewhere.agenda_items.exists()
+
+
+def test_a_response_that_fails_leaves_the_opinion_open(personas: Personas) -> None:
+    from django.db import IntegrityError
+
+    from mamori.consultations import services
+
+    consultation = consultation_in(personas, Status.ON_AGENDA, draft=False)
+    opinion = testing.make_opinion(consultation, member=personas.member)
+    with pytest.raises(IntegrityError):
+        services.record_response(actor=personas.staff, opinion=opinion, text="回答")
+    opinion.refresh_from_db()
+    assert opinion.state == opinion.State.OPEN
