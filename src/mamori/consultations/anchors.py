@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext
 
-from mamori.consultations import handling, lifecycle
+from mamori.consultations import access, handling, lifecycle
 from mamori.consultations.models import Consultation, Opinion
 
 SEPARATOR = "："
@@ -97,12 +98,20 @@ def label_of(anchor: str, known: dict[str, Anchor]) -> str:
     return SEPARATOR.join(titles)
 
 
-def _known_anchors(consultation: Consultation) -> dict[str, Anchor]:
-    """The anchors of the draft and of the latest submitted version, the draft's first."""
-    versions = [
-        lifecycle.draft_version(consultation),
-        lifecycle.latest_submitted_version(consultation),
-    ]
+def record_visible_to(user: Any, consultation: Consultation) -> handling.HandlingRecord:
+    """The record a user's opinion is about: the working record for those who may see the
+    draft, else the latest submitted version (or an empty record)."""
+    if access.may_see_drafts(user, consultation):
+        return lifecycle.working_record(consultation)
+    version = lifecycle.latest_submitted_version(consultation)
+    return version.record() if version is not None else handling.HandlingRecord()
+
+
+def _known_anchors(consultation: Consultation, *, drafts: bool) -> dict[str, Anchor]:
+    """The anchors of the latest submitted version and, with drafts, of the draft first."""
+    versions = [lifecycle.latest_submitted_version(consultation)]
+    if drafts:
+        versions.insert(0, lifecycle.draft_version(consultation))
     known: dict[str, Anchor] = {}
     for version in versions:
         if version is not None:
@@ -111,12 +120,15 @@ def _known_anchors(consultation: Consultation) -> dict[str, Anchor]:
     return known
 
 
-def anchor_labels(consultation: Consultation, opinions: Iterable[Opinion]) -> dict[int, str]:
-    """The label of each anchored opinion's anchor, by opinion id, from the current record."""
+def anchor_labels(
+    consultation: Consultation, opinions: Iterable[Opinion], *, user: Any
+) -> dict[int, str]:
+    """The label of each anchored opinion's anchor, by opinion id, from the record the user
+    may read: members never learn the names in the department's unsubmitted draft."""
     anchored = [opinion for opinion in opinions if opinion.anchor]
     if not anchored:
         return {}
-    known = _known_anchors(consultation)
+    known = _known_anchors(consultation, drafts=access.may_see_drafts(user, consultation))
     return {opinion.pk: label_of(opinion.anchor, known) for opinion in anchored}
 
 

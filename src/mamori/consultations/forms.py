@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from mamori.accounts.models import Department, User
 from mamori.consultations import anchors
-from mamori.consultations.lifecycle import working_record
 from mamori.consultations.models import (
     Consultation,
     ConsultationKind,
@@ -322,15 +321,22 @@ class OpinionForm(forms.Form):
     text = forms.CharField(label=_("Opinion"), widget=forms.Textarea)
 
     def __init__(
-        self, *args: Any, consultation: Consultation, current_anchor: str = "", **kwargs: Any
+        self,
+        *args: Any,
+        consultation: Consultation,
+        user: User,
+        current_anchor: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "anchor").choices = _anchor_choices(consultation, current_anchor)
+        choices = _anchor_choices(consultation, user, current_anchor)
+        choice_field(self, "anchor").choices = choices
 
 
-def _anchor_choices(consultation: Consultation, current_anchor: str) -> list[Any]:
-    """The record's fields and rows by section; an anchor no longer there is kept apart."""
-    groups = anchors.anchor_choices(working_record(consultation))
+def _anchor_choices(consultation: Consultation, user: User, current_anchor: str) -> list[Any]:
+    """The fields and rows of the record the user may read, by section; an anchor no longer
+    there is kept apart. Members are offered the submitted record, never the draft."""
+    groups = anchors.anchor_choices(anchors.record_visible_to(user, consultation))
     offered = {path for _, group in groups for path, _ in group}
     choices: list[Any] = [("", _("The consultation as a whole")), *groups]
     if current_anchor and current_anchor not in offered:
@@ -347,8 +353,8 @@ class SecretariatOpinionForm(OpinionForm):
 
     field_order = ["member", "meeting", "kind", "anchor", "text"]
 
-    def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
-        super().__init__(*args, consultation=consultation, **kwargs)
+    def __init__(self, *args: Any, consultation: Consultation, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, consultation=consultation, user=user, **kwargs)
         model_choice_field(self, "member").queryset = (
             User.objects.filter(memberships__council=consultation.council)
             .distinct()

@@ -47,6 +47,10 @@ from mamori.council.models import AgendaItem, Meeting
 
 Status = Consultation.Status
 HISTORY_LIMIT = 200
+# No opinion is taken on a consultation not (or no longer) before the council.
+NO_OPINIONS = frozenset({Status.DRAFT, Status.RETURNED, Status.CLOSED, Status.WITHDRAWN})
+# Events that only those who may see the draft hear of.
+DRAFT_USE_CASES = ("consultations.save_record_draft",)
 
 # What each use case of the audit trail did, as the history of a consultation tells it.
 USE_CASE_LABELS = {
@@ -134,17 +138,18 @@ def context(user: User, consultation: Consultation, *, editable: bool) -> dict[s
     mine = lifecycle.is_department_staff_of(user, consultation)
     agenda_items = _agenda_items(consultation)
     # The department writes the draft and the secretariat checks it; members read what is filed.
-    versions = _version_rows(consultation, include_draft=mine or user.is_secretariat)
+    drafts = access.may_see_drafts(user, consultation)
+    versions = _version_rows(consultation, include_draft=drafts)
     opinions = list(_opinions(consultation))
     follow_ups = list(_follow_ups(consultation))
-    events, truncated = history(consultation)
+    events, truncated = history(consultation, drafts=drafts)
     return {
         "consultation": consultation,
         "kinds": list(consultation.kinds.all()),
         "agenda_items": agenda_items,
         "linked_meeting_ids": _linked_meeting_ids(user, agenda_items),
         "decisions": list(_decisions(consultation)),
-        "opinion_groups": _opinion_groups(consultation, opinions),
+        "opinion_groups": _opinion_groups(consultation, opinions, user=user),
         "follow_ups": follow_ups,
         "today": timezone.localdate(),
         "my_department_ids": department_ids_of(user),
@@ -198,11 +203,17 @@ def _actions(
         "may_deliberate": secretariat and may("deliberate"),
         "may_decide": secretariat and decidable,
         "may_close": secretariat and may("close") and not open_follow_ups,
-        "may_add_opinion": secretariat or user.is_council_member,
+        "may_add_opinion": (secretariat or user.is_council_member)
+        and accepts_opinions(consultation),
         "may_respond": access.may_respond(user, consultation),
         "may_add_follow_up": secretariat,
         "may_upload": attachments.may_upload(user, consultation),
     }
+
+
+def accepts_opinions(consultation: Consultation) -> bool:
+    """Whether opinions may be posted: the consultation is before the council, or answered."""
+    return consultation.status not in NO_OPINIONS
 
 
 # Meetings, decisions, follow-ups ------------------------------------------------------
@@ -250,9 +261,11 @@ def _opinions(consultation: Consultation) -> QuerySet[Opinion]:
     )
 
 
-def _opinion_groups(consultation: Consultation, opinions: list[Opinion]) -> list[OpinionGroup]:
+def _opinion_groups(
+    consultation: Consultation, opinions: list[Opinion], *, user: User
+) -> list[OpinionGroup]:
     """Opinions by meeting, those outside any meeting first, each with its anchor's label."""
-    labels = anchors.anchor_labels(consultation, opinions)
+    labels = anchors.anchor_labels(consultation, opinions, user=user)
     groups: list[OpinionGroup] = []
     for opinion in opinions:
         if not groups or groups[-1].meeting != opinion.meeting:
@@ -359,14 +372,13 @@ def _about(consultation: Consultation) -> Q:
     return condition
 
 
-def history(consultation: Consultation) -> tuple[list[HistoryEntry], bool]:
+def history(consultation: Consultation, *, drafts: bool) -> tuple[list[HistoryEntry], bool]:
     """The newest events about the consultation, told in Japanese, newest first; and whether
-    older ones were left out."""
-    events = list(
-        AuditEvent.objects.filter(_about(consultation))
-        .select_related("actor")
-        .order_by("-seq")[: HISTORY_LIMIT + 1]
-    )
+    older ones were left out. Without `drafts`, saves of the unsubmitted draft are left out."""
+    events_about = AuditEvent.objects.filter(_about(consultation))
+    if not drafts:
+        events_about = events_about.exclude(use_case__in=DRAFT_USE_CASES)
+    events = list(events_about.select_related("actor").order_by("-seq")[: HISTORY_LIMIT + 1])
     entries: list[HistoryEntry] = []
     for event in events[:HISTORY_LIMIT]:
         entry = _entry(event)

@@ -290,13 +290,21 @@ def opinion_create(request: AuthenticatedRequest, council: str, key: str) -> Htt
     user = request.user
     consultation = access.get_consultation_for_user(user, council, key)
     require(user.is_secretariat or user.is_council_member)
+    if not page.accepts_opinions(consultation):
+        messages.error(
+            request,
+            _("%(label)s is “%(status)s”: opinions can no longer be posted.")
+            % {"label": consultation.label, "status": consultation.get_status_display()},
+        )
+        return redirect(detail_url(consultation))
     data = request.POST if request.method == "POST" else None
     initial = {"anchor": request.GET.get("anchor", "")}
+    form: OpinionForm
     if user.is_secretariat:
-        form: OpinionForm = SecretariatOpinionForm(data, consultation=consultation, initial=initial)
+        form = SecretariatOpinionForm(data, consultation=consultation, user=user, initial=initial)
         meeting = None
     else:
-        form = OpinionForm(data, consultation=consultation, initial=initial)
+        form = OpinionForm(data, consultation=consultation, user=user, initial=initial)
         meeting = _latest_meeting_of(user, consultation)
     if request.method == "POST" and form.is_valid():
         fields = {"member": user, "meeting": meeting, **form.cleaned_data}
@@ -337,6 +345,7 @@ def opinion_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial=initial,
         consultation=consultation,
+        user=user,
         current_anchor=opinion.anchor,
     )
     if request.method == "POST" and form.is_valid():
@@ -358,6 +367,9 @@ def response_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     opinion = access.get_opinion_for_user(user, pk)
     consultation = opinion.consultation
     require(access.may_respond(user, consultation))
+    if opinion.state == Opinion.State.CLOSED:
+        messages.error(request, _("This opinion is closed: its response can no longer be changed."))
+        return redirect(detail_url(consultation, f"opinion-{opinion.pk}"))
     existing = Response.objects.filter(opinion=opinion).first()
     form = _response_form(request, consultation, existing)
     if request.method == "POST" and form.is_valid():
@@ -372,7 +384,9 @@ def response_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "consultation": consultation,
             "opinion": opinion,
             "existing": existing,
-            "anchor_label": anchors.anchor_labels(consultation, [opinion]).get(opinion.pk),
+            "anchor_label": anchors.anchor_labels(consultation, [opinion], user=user).get(
+                opinion.pk
+            ),
         },
     )
 
@@ -462,7 +476,7 @@ def _opinion_card(
         .prefetch_related("follow_ups")
         .get(pk=pk)
     )
-    labels = anchors.anchor_labels(opinion.consultation, [opinion])
+    labels = anchors.anchor_labels(opinion.consultation, [opinion], user=request.user)
     return render(
         request,
         "consultations/_opinion.html",

@@ -31,6 +31,9 @@ def section_url(consultation: Consultation, section: str, target: str = "") -> s
     return f"{url}#{target}" if target else url
 
 
+# Enough for any version number, and below the largest integer every database stores.
+MAX_VERSION_DIGITS = 9
+
 # Reading -------------------------------------------------------------------------------
 
 
@@ -40,11 +43,14 @@ def record_view(request: AuthenticatedRequest, council: str, key: str) -> HttpRe
     user = request.user
     consultation = access.get_consultation_for_user(user, council, key)
     drafter = lifecycle.is_department_staff_of(user, consultation)
-    version = _version_to_show(request, consultation, sees_drafts=drafter or user.is_secretariat)
+    sees_drafts = access.may_see_drafts(user, consultation)
+    version = _version_to_show(request, consultation, sees_drafts=sees_drafts)
     record = version.record() if version is not None else handling.HandlingRecord()
+    # What the opinion cards (and their actions) read, so the page takes a bounded number of
+    # queries however many opinions there are.
     opinions = consultation.opinions.select_related(
-        "member", "meeting__council", "response__department"
-    )
+        "member", "meeting__council", "closed_by", "response__department"
+    ).prefetch_related("follow_ups")
     sections = record_forms.record_sections(
         record, opinions_by_anchor=record_forms.opinions_by_anchor(opinions)
     )
@@ -59,8 +65,8 @@ def record_view(request: AuthenticatedRequest, council: str, key: str) -> HttpRe
         {
             "consultation": consultation,
             "version": version,
-            "versions": consultation.record_versions.order_by("number"),
-            "sees_drafts": drafter or user.is_secretariat,
+            "versions": access.versions_visible_to(user, consultation).defer("data"),
+            "sees_drafts": sees_drafts,
             "record_sections": sections,
             "record_heading_level": 2,
             "editable": editable,
@@ -76,9 +82,8 @@ def _version_to_show(
     """?version=N, else the draft for those who draft or check it, else the latest submitted."""
     wanted = request.GET.get("version")
     if wanted is not None:
-        if not wanted.isdigit():
-            raise Http404
-        version = consultation.record_versions.filter(number=int(wanted)).first()
+        number = version_number(wanted)
+        version = consultation.record_versions.filter(number=number).first()
         if version is None or not (version.is_submitted or sees_drafts):
             raise Http404
         return version
@@ -87,6 +92,16 @@ def _version_to_show(
             consultation
         )
     return lifecycle.latest_submitted_version(consultation)
+
+
+def version_number(text: str) -> int:
+    """A version number from the address: ASCII digits within the database's integers, or 404.
+
+    str.isdigit() lets "²" through to int(), and a number too large overflows the database.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_VERSION_DIGITS:
+        raise Http404
+    return int(text)
 
 
 def _missing_with_links(

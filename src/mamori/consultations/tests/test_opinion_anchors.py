@@ -166,7 +166,7 @@ class TestAnchoringAnOpinion:
         assert "<script>alert(1)</script>" not in page_text(response)
         assert not Opinion.objects.exists()
 
-    def test_a_row_of_the_departments_new_draft_may_be_chosen(
+    def test_a_row_of_the_departments_new_draft_may_be_chosen_by_the_secretariat(
         self,
         client: Client,
         personas: Personas,
@@ -174,13 +174,20 @@ class TestAnchoringAnOpinion:
         meeting: Meeting,
         record: None,
     ) -> None:
+        # Members are offered only the submitted record (test_draft_privacy.py).
         draft = testing.record_data(
             recipients=[{"row_id": "new1", "name": "作業所", "items": "氏名", "purpose": "実習"}]
         )
         testing.make_version(consultation, data=draft)
-        signed_in(client, personas, "member").post(
+        signed_in(client, personas, "secretariat").post(
             url_of("opinion_create", consultation),
-            {"kind": "question", "anchor": "recipients[new1]", "text": TEXT},
+            {
+                "member": personas.member.pk,
+                "meeting": meeting.pk,
+                "kind": "question",
+                "anchor": "recipients[new1]",
+                "text": TEXT,
+            },
         )
         assert Opinion.objects.get().anchor == "recipients[new1]"
 
@@ -215,7 +222,9 @@ class TestAnchorLabels:
     ) -> None:
         on_repair = testing.make_opinion(consultation, anchor=REPAIR)
         unanchored = testing.make_opinion(consultation)
-        labels = anchors.anchor_labels(consultation, [opinion, on_repair, unanchored])
+        labels = anchors.anchor_labels(
+            consultation, [opinion, on_repair, unanchored], user=personas.member
+        )
         assert labels[opinion.pk] == gettext("Recipients (提供先)") + "「ハローワーク」"
         assert labels[on_repair.pk] == "：".join(
             [gettext("Outsourcing"), gettext("Repair of equipment holding personal data")]
@@ -223,12 +232,13 @@ class TestAnchorLabels:
         assert unanchored.pk not in labels
 
     def test_a_row_no_longer_in_the_record_is_said_to_be_so(
-        self, consultation: Consultation, record: None
+        self, personas: Personas, consultation: Consultation, record: None
     ) -> None:
         gone = testing.make_opinion(consultation, anchor="recipients[gone]")
-        assert anchors.anchor_labels(consultation, [gone])[gone.pk] == gettext(
-            "%(title)s (a row no longer in the record)"
-        ) % {"title": gettext("Recipients (提供先)")}
+        labels = anchors.anchor_labels(consultation, [gone], user=personas.staff)
+        assert labels[gone.pk] == gettext("%(title)s (a row no longer in the record)") % {
+            "title": gettext("Recipients (提供先)")
+        }
 
     def test_opinions_are_grouped_by_anchor_in_their_order(
         self, consultation: Consultation, opinion: Opinion

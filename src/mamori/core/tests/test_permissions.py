@@ -142,6 +142,7 @@ def build_world(personas: Personas) -> dict[str, dict[str, Any]]:
         personas.council, personas.shogai, number=4, status="draft"
     )
     testing.put_on_agenda(meeting, consultation, order=1)
+    submitted = testing.make_version(consultation, submitted=True, by=personas.staff)
     version = testing.make_version(consultation, by=personas.staff)
     attachment = attachments.upload_attachment(
         actor=personas.staff,
@@ -202,7 +203,7 @@ def build_world(personas: Personas) -> dict[str, dict[str, Any]]:
         "consultations:consultation_close": on_consultation,
         "api:record": on_consultation,
         "api:save_record": on_consultation,
-        "api:record_version": on_consultation | {"number": version.number},
+        "api:record_version": on_consultation | {"number": submitted.number},
     }
 
 
