@@ -29,6 +29,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from pydantic import BaseModel
 
 from mamori.audit.writes import create_audited, delete_audited
@@ -44,6 +45,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOC = "application/msword"
 XLS = "application/vnd.ms-excel"
 ACCEPTED_TYPES = frozenset({PDF, PNG, JPEG, DOCX, XLSX, DOC, XLS})
+# The extension a file of each type is named with, whatever the name it was uploaded under, so
+# that a program opening the downloaded file treats it as what it is.
+EXTENSIONS = {
+    PDF: ".pdf",
+    DOCX: ".docx",
+    DOC: ".doc",
+    XLSX: ".xlsx",
+    XLS: ".xls",
+    PNG: ".png",
+    JPEG: ".jpg",
+}
 # Types whose signature `filetype` reads reliably.
 SIGNATURE_TYPES = frozenset({PDF, PNG, JPEG})
 
@@ -65,6 +77,8 @@ OLE_MAX_DIRECTORY_SECTORS = 4096
 
 # Statuses in which the department may still take an attachment back.
 DELETABLE_STATUSES = frozenset({Consultation.Status.DRAFT, Consultation.Status.RETURNED})
+# Beyond the department's draft, the secretariat still attaches while it receives the papers.
+SECRETARIAT_UPLOAD_STATUSES = frozenset({Consultation.Status.SUBMITTED})
 
 
 @dataclass(frozen=True)
@@ -215,11 +229,24 @@ def clean_name(name: str | None) -> str:
     base = PurePosixPath((name or "").replace("\\", "/")).name
     base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
     if base in ("", ".", ".."):
-        base = "attachment"
+        base = _default_stem()
     if len(base) <= 255:
         return base
     suffix = PurePosixPath(base).suffix[:16]
     return base[: 255 - len(suffix)] + suffix
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    """The name with the extension of the type its content was found to be (report.html of a
+    PDF becomes report.pdf); a name with nothing before its extension becomes 添付資料.pdf."""
+    extension = EXTENSIONS[content_type]
+    stem = name.rpartition(".")[0] if "." in name else name
+    stem = stem.rstrip(". ") or _default_stem()
+    return stem[: 255 - len(extension)] + extension
+
+
+def _default_stem() -> str:
+    return pgettext("file name", "Attachment")
 
 
 # Who may do what ----------------------------------------------------------------------------
@@ -229,14 +256,35 @@ def _is_system(actor: Any) -> bool:
     return actor is None
 
 
-def may_upload(user: Any, consultation: Consultation) -> bool:
-    """Staff of the consultation's department and the secretariat file attachments."""
+def may_attach_to(user: Any, consultation: Consultation) -> bool:
+    """Staff of the consultation's department and the secretariat file attachments (and the
+    system); whether they may now depends on the consultation's state: see `upload_refusal`."""
     if _is_system(user):
         return True
     return bool(
         lifecycle.is_department_staff_of(user, consultation)
         or (user.is_authenticated and user.is_secretariat)
     )
+
+
+def upload_refusal(user: Any, consultation: Consultation) -> str | None:
+    """Why the consultation's state bars the user from attaching now, or None when it does not.
+
+    The department attaches while the consultation is a draft or returned for correction; the
+    secretariat also while it is submitted. Afterwards what the council saw must not change."""
+    if lifecycle.may(consultation, "submit"):
+        return None
+    secretariat = _is_system(user) or (user.is_authenticated and user.is_secretariat)
+    if secretariat and consultation.status in SECRETARIAT_UPLOAD_STATUSES:
+        return None
+    return _("%(label)s is “%(status)s”: documents cannot be attached now.") % _state_of(
+        consultation
+    )
+
+
+def may_upload(user: Any, consultation: Consultation) -> bool:
+    """Whether the user may attach a document to the consultation now."""
+    return may_attach_to(user, consultation) and upload_refusal(user, consultation) is None
 
 
 def may_delete(user: Any, attachment: Attachment) -> bool:
@@ -247,9 +295,25 @@ def may_delete(user: Any, attachment: Attachment) -> bool:
     ) and consultation.status in DELETABLE_STATUSES
 
 
+def facts_refusal(attachment: Attachment) -> str | None:
+    """Why the consultation's state bars declaring or removing facts now, or None.
+
+    Facts change only while the consultation is a draft or returned for correction."""
+    consultation = attachment.consultation
+    if lifecycle.may(consultation, "submit"):
+        return None
+    return _("%(label)s is “%(status)s”: the facts its documents state cannot be changed now.") % (
+        _state_of(consultation)
+    )
+
+
 def may_declare_facts(user: Any, attachment: Attachment) -> bool:
-    """Whoever may file attachments declares what they state."""
-    return may_upload(user, attachment.consultation)
+    """Whoever files attachments declares what they state, while the facts may change."""
+    return may_attach_to(user, attachment.consultation) and facts_refusal(attachment) is None
+
+
+def _state_of(consultation: Consultation) -> dict[str, str]:
+    return {"label": consultation.label, "status": consultation.get_status_display()}
 
 
 def get_attachment_for_user(user: Any, attachment_id: int) -> Attachment:
@@ -279,12 +343,15 @@ def upload_attachment(
     at: dt.datetime | None = None,
 ) -> Attachment:
     """Check a file by its content, store it under a random name and record it, audited."""
-    if not may_upload(actor, consultation):
+    if not may_attach_to(actor, consultation):
         raise PermissionDenied
+    refusal = upload_refusal(actor, consultation)
+    if refusal is not None:
+        raise ValidationError(refusal, code="state")
     if kind not in Attachment.Kind.values:
         raise ValidationError(_("Choose the kind of document."), code="kind")
     checked = check_file(uploaded_file)
-    original_name = clean_name(uploaded_file.name)
+    original_name = name_for_type(clean_name(uploaded_file.name), checked.content_type)
     field = Attachment._meta.get_field("file")
     name = field.generate_filename(Attachment(consultation=consultation), original_name)
     stored = field.storage.save(name, uploaded_file, max_length=field.max_length)
@@ -340,8 +407,7 @@ def declare_fact(
     page: str = "",
 ) -> AttachmentFact:
     """Record a fact the attachment states that the record also states, audited."""
-    if not may_declare_facts(actor, attachment):
-        raise PermissionDenied
+    _check_facts_open(actor, attachment)
     if path not in dict(fact_paths(attachment.consultation)):
         raise ValidationError(_("Choose an item of the handling record."), code="path")
     value = value.strip()
@@ -361,9 +427,16 @@ def declare_fact(
 
 def remove_fact(*, actor: Any, fact: AttachmentFact) -> None:
     """Withdraw a declared fact, audited."""
-    if not may_declare_facts(actor, fact.attachment):
-        raise PermissionDenied
+    _check_facts_open(actor, fact.attachment)
     delete_audited(fact, actor=actor, use_case="consultations.remove_fact")
+
+
+def _check_facts_open(actor: Any, attachment: Attachment) -> None:
+    if not may_attach_to(actor, attachment.consultation):
+        raise PermissionDenied
+    refusal = facts_refusal(attachment)
+    if refusal is not None:
+        raise ValidationError(refusal, code="state")
 
 
 # Record fields a fact may name ---------------------------------------------------------------

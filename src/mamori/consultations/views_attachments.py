@@ -35,7 +35,11 @@ def _facts_url(attachment: Attachment) -> str:
 def attachment_upload(request: AuthenticatedRequest, council: str, key: str) -> HttpResponse:
     """File a document with a consultation (the department's staff or the secretariat)."""
     consultation = access.get_consultation_for_user(request.user, council, key)
-    require(attachments.may_upload(request.user, consultation))
+    require(attachments.may_attach_to(request.user, consultation))
+    refusal = attachments.upload_refusal(request.user, consultation)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return redirect(_attachments_url(consultation))
     posted = request.method == "POST"
     form = AttachmentForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
@@ -48,7 +52,7 @@ def attachment_upload(request: AuthenticatedRequest, council: str, key: str) -> 
                 uploaded_file=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            form.add_error("file", error)
+            form.add_error(None if error.code == "state" else "file", error)
         else:
             messages.success(request, _("“%(title)s” was attached.") % {"title": attachment.title})
             return redirect(_attachments_url(consultation))
@@ -88,11 +92,15 @@ def attachment_facts(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     consultation = attachment.consultation
     may_declare = attachments.may_declare_facts(user, attachment)
     if request.method == "POST":
-        require(may_declare)
-        if "remove" in request.POST:
-            return _remove_fact(request, attachment)
         if "delete" in request.POST:
             return _delete_attachment(request, attachment)
+        require(attachments.may_attach_to(user, consultation))
+        refusal = attachments.facts_refusal(attachment)
+        if refusal is not None:
+            messages.error(request, refusal)
+            return redirect(_facts_url(attachment))
+        if "remove" in request.POST:
+            return _remove_fact(request, attachment)
         form = FactForm(request.POST, consultation=consultation)
         if form.is_valid():
             try:

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.test import Client, override_settings
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from mamori import testing
 from mamori.conftest import Personas
@@ -29,6 +30,29 @@ from mamori.council.models import Meeting
 pytestmark = pytest.mark.django_db
 
 QUOTE = "Eメール、FAX、電話等によるサポート"
+Status = Consultation.Status
+# The department attaches while it drafts; the secretariat also while it receives the papers.
+DEPARTMENT_OPEN = [Status.DRAFT, Status.RETURNED]
+SECRETARIAT_OPEN = [Status.DRAFT, Status.RETURNED, Status.SUBMITTED]
+DEPARTMENT_CLOSED = [status for status in Status if status not in DEPARTMENT_OPEN]
+SECRETARIAT_CLOSED = [status for status in Status if status not in SECRETARIAT_OPEN]
+
+
+@pytest.fixture
+def consultation(personas: Personas) -> Consultation:
+    """諮問第4号 of 障害支援課 while the department drafts it, when documents are attached."""
+    return testing.make_consultation(
+        personas.council, personas.shogai, fiscal_year=2009, number=4, status=Status.DRAFT
+    )
+
+
+def set_status(consultation: Consultation, status: str) -> None:
+    consultation.status = status
+    consultation.save(update_fields=["status"])
+
+
+def messages_of(response: Any) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture(autouse=True)
@@ -237,7 +261,49 @@ class TestAttaching:
         self, client: Client, personas: Personas, consultation: Consultation
     ) -> None:
         post_upload(signed_in(client, personas, "staff"), consultation, "memo.txt", pdf())
-        assert Attachment.objects.get().content_type == attachments.PDF
+        attachment = Attachment.objects.get()
+        assert attachment.content_type == attachments.PDF
+        assert attachment.original_name == "memo.pdf"
+
+    def test_it_names_the_file_by_its_content_so_it_is_not_downloaded_as_html(
+        self, client: Client, personas: Personas, consultation: Consultation
+    ) -> None:
+        signed_in(client, personas, "staff")
+        post_upload(client, consultation, "report.html", pdf(), title="")
+        attachment = Attachment.objects.get()
+        assert (attachment.original_name, attachment.title) == ("report.pdf", "report.pdf")
+        response = client.get(url_of("attachment_download", pk=attachment.pk))
+        assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+
+    @pytest.mark.parametrize(
+        ("name", "content", "expected"),
+        [
+            ("写真.jpeg", jpeg, "写真.jpg"),
+            ("報告書.PDF", pdf, "報告書.pdf"),
+            ("仕様書", docx, "仕様書.docx"),
+            ("名簿.xlsx.exe", xlsx, "名簿.xlsx.xlsx"),
+            ("旧仕様書.htm", lambda: compound_file("WordDocument"), "旧仕様書.doc"),
+            ("旧名簿.svg", lambda: compound_file("Workbook"), "旧名簿.xls"),
+            ("配置図.", png, "配置図.png"),
+        ],
+    )
+    def test_it_gives_the_name_the_extension_of_the_content_keeping_the_stem(
+        self,
+        personas: Personas,
+        consultation: Consultation,
+        name: str,
+        content: Callable[[], bytes],
+        expected: str,
+    ) -> None:
+        attachment = make_attachment(consultation, personas.staff, name, content())
+        assert attachment.original_name == expected
+
+    @pytest.mark.parametrize("name", [".html", "..pdf", " .pdf", "C:\\Users\\城\\.htm"])
+    def test_a_name_without_a_stem_takes_a_plain_one(
+        self, personas: Personas, consultation: Consultation, name: str
+    ) -> None:
+        attachment = make_attachment(consultation, personas.staff, name, pdf())
+        assert attachment.original_name == pgettext("file name", "Attachment") + ".pdf"
 
     def test_the_upload_is_audited(
         self, client: Client, personas: Personas, consultation: Consultation
@@ -379,6 +445,7 @@ class TestDownloading:
             url_of("attachment_download", pk=attachment.pk)
         )
         assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == 'attachment; filename="memo.pdf"'
 
     @pytest.mark.parametrize("role", ["other_staff", "outsider_member", "contractor", "auditor"])
     def test_others_are_refused(
@@ -567,6 +634,7 @@ class TestDeleting:
     def test_it_refuses_once_the_consultation_is_submitted(
         self, client: Client, personas: Personas, attachment: Attachment
     ) -> None:
+        set_status(attachment.consultation, Status.SUBMITTED)
         assert delete(signed_in(client, personas, "staff"), attachment).status_code == 403
         assert Attachment.objects.exists()
 
@@ -617,3 +685,250 @@ class TestTheList:
             {"consultation": consultation, "attachments": [], "may_upload": False},
         )
         assert url_of("attachment_upload", consultation) not in page
+
+
+# When documents and facts may change ------------------------------------------------------
+
+
+class TestWhenDocumentsMayBeAttached:
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [("staff", status) for status in DEPARTMENT_OPEN]
+        + [("secretariat", status) for status in SECRETARIAT_OPEN],
+    )
+    def test_they_attach_while_the_papers_are_being_put_together(
+        self, client: Client, personas: Personas, consultation: Consultation, role: str, status: str
+    ) -> None:
+        set_status(consultation, status)
+        signed_in(client, personas, role)
+        assert client.get(url_of("attachment_upload", consultation)).status_code == 200
+        assert post_upload(client, consultation, "承認願.pdf", pdf()).status_code == 302
+        assert Attachment.objects.count() == 1
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [("staff", status) for status in DEPARTMENT_CLOSED]
+        + [("secretariat", status) for status in SECRETARIAT_CLOSED],
+    )
+    def test_it_refuses_afterwards_saying_why_and_keeping_nothing(
+        self,
+        client: Client,
+        personas: Personas,
+        consultation: Consultation,
+        media_root: Path,
+        role: str,
+        status: str,
+    ) -> None:
+        set_status(consultation, status)
+        signed_in(client, personas, role)
+        refusal = gettext("%(label)s is “%(status)s”: documents cannot be attached now.") % {
+            "label": consultation.label,
+            "status": consultation.get_status_display(),
+        }
+        response = client.get(url_of("attachment_upload", consultation))
+        assert response.status_code == 302
+        assert response["Location"].endswith("#attachments")
+        assert messages_of(response) == [refusal]
+        response = post_upload(client, consultation, "承認願.pdf", pdf())
+        assert response.status_code == 302
+        assert messages_of(response)[-1] == refusal
+        assert not Attachment.objects.exists()
+        assert stored_files(media_root) == []
+        assert audited("consultations.upload_attachment") == 0
+
+    @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.ANSWERED, Status.WITHDRAWN])
+    def test_others_are_still_refused_outright(
+        self, client: Client, personas: Personas, consultation: Consultation, status: str
+    ) -> None:
+        set_status(consultation, status)
+        signed_in(client, personas, "other_staff")
+        assert client.get(url_of("attachment_upload", consultation)).status_code == 403
+
+    def test_the_service_refuses_the_department_once_submitted(
+        self, personas: Personas, consultation: Consultation, media_root: Path
+    ) -> None:
+        set_status(consultation, Status.SUBMITTED)
+        with pytest.raises(ValidationError) as refused:
+            make_attachment(consultation, personas.staff)
+        assert refused.value.code == "state"
+        assert not Attachment.objects.exists()
+        assert stored_files(media_root) == []
+
+    def test_the_system_attaches_to_a_draft_but_not_to_an_answered_consultation(
+        self, consultation: Consultation, media_root: Path
+    ) -> None:
+        assert make_attachment(consultation, None).original_name == "承認願.pdf"
+        set_status(consultation, Status.ANSWERED)
+        with pytest.raises(ValidationError):
+            make_attachment(consultation, None)
+        assert Attachment.objects.count() == 1
+        assert len(stored_files(media_root)) == 1
+
+    @pytest.mark.parametrize(
+        ("role", "status", "offered"),
+        [
+            ("staff", Status.DRAFT, True),
+            ("staff", Status.RETURNED, True),
+            ("staff", Status.SUBMITTED, False),
+            ("staff", Status.ANSWERED, False),
+            ("secretariat", Status.SUBMITTED, True),
+            ("secretariat", Status.ON_AGENDA, False),
+            ("secretariat", Status.CLOSED, False),
+        ],
+    )
+    def test_the_list_offers_the_upload_link_only_when_it_would_be_taken(
+        self,
+        personas: Personas,
+        consultation: Consultation,
+        role: str,
+        status: str,
+        offered: bool,
+    ) -> None:
+        set_status(consultation, status)
+        user = getattr(personas, role)
+        assert attachments.may_upload(user, consultation) is offered
+        page = render_to_string(
+            "consultations/_attachments.html",
+            {
+                "consultation": consultation,
+                "attachments": [],
+                "may_upload": attachments.may_upload(user, consultation),
+            },
+        )
+        assert (url_of("attachment_upload", consultation) in page) is offered
+
+
+@pytest.fixture
+def fact(attachment: Attachment, personas: Personas) -> AttachmentFact:
+    return attachments.declare_fact(
+        actor=personas.staff,
+        attachment=attachment,
+        path="outsourcing.support_method",
+        value="remote",
+        quote=QUOTE,
+    )
+
+
+def facts_refusal(consultation: Consultation) -> str:
+    message = gettext(
+        "%(label)s is “%(status)s”: the facts its documents state cannot be changed now."
+    )
+    return message % {"label": consultation.label, "status": consultation.get_status_display()}
+
+
+class TestWhenFactsMayChange:
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [(role, status) for role in ("staff", "secretariat") for status in DEPARTMENT_OPEN],
+    )
+    def test_they_declare_and_remove_facts_while_the_papers_are_being_put_together(
+        self, client: Client, personas: Personas, attachment: Attachment, role: str, status: str
+    ) -> None:
+        set_status(attachment.consultation, status)
+        signed_in(client, personas, role)
+        page = client.get(url_of("attachment_facts", pk=attachment.pk)).content.decode()
+        assert 'id="add-fact"' in page
+        assert declare(client, attachment).status_code == 302
+        fact = AttachmentFact.objects.get()
+        client.post(url_of("attachment_facts", pk=attachment.pk), {"remove": fact.pk})
+        assert not AttachmentFact.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [(role, status) for role in ("staff", "secretariat") for status in DEPARTMENT_CLOSED],
+    )
+    def test_it_refuses_afterwards_saying_why_and_changing_nothing(
+        self,
+        client: Client,
+        personas: Personas,
+        fact: AttachmentFact,
+        role: str,
+        status: str,
+    ) -> None:
+        attachment = fact.attachment
+        set_status(attachment.consultation, status)
+        signed_in(client, personas, role)
+        facts_url = url_of("attachment_facts", pk=attachment.pk)
+        response = declare(client, attachment, value="onsite")
+        assert (response.status_code, response["Location"]) == (302, facts_url)
+        assert messages_of(response) == [facts_refusal(attachment.consultation)]
+        response = client.post(facts_url, {"remove": fact.pk})
+        assert (response.status_code, response["Location"]) == (302, facts_url)
+        assert list(AttachmentFact.objects.values_list("value", flat=True)) == ["remote"]
+        assert audited("consultations.remove_fact") == 0
+        assert audited("consultations.declare_fact") == 1
+
+    @pytest.mark.parametrize("status", DEPARTMENT_CLOSED)
+    def test_the_page_offers_neither_the_form_nor_removal_afterwards(
+        self, client: Client, personas: Personas, fact: AttachmentFact, status: str
+    ) -> None:
+        set_status(fact.attachment.consultation, status)
+        response = signed_in(client, personas, "staff").get(
+            url_of("attachment_facts", pk=fact.attachment.pk)
+        )
+        page = response.content.decode()
+        assert response.context["may_declare"] is False
+        assert 'id="add-fact"' not in page
+        assert 'name="remove"' not in page
+        assert QUOTE in page
+
+    def test_the_services_refuse_too(self, personas: Personas, fact: AttachmentFact) -> None:
+        set_status(fact.attachment.consultation, Status.SUBMITTED)
+        with pytest.raises(ValidationError):
+            attachments.declare_fact(
+                actor=None, attachment=fact.attachment, path="form.medium", value="paper"
+            )
+        with pytest.raises(ValidationError):
+            attachments.remove_fact(actor=personas.staff, fact=fact)
+        assert AttachmentFact.objects.count() == 1
+
+    def test_others_are_still_refused_outright(
+        self, client: Client, personas: Personas, fact: AttachmentFact
+    ) -> None:
+        set_status(fact.attachment.consultation, Status.SUBMITTED)
+        response = declare(signed_in(client, personas, "other_staff"), fact.attachment)
+        assert response.status_code == 403
+
+
+class TestTheFactsTable:
+    def test_a_choice_reads_as_its_label_alone(
+        self, client: Client, personas: Personas, fact: AttachmentFact
+    ) -> None:
+        label = dict(attachments.value_choices(fact.path))["remote"]
+        response = signed_in(client, personas, "staff").get(
+            url_of("attachment_facts", pk=fact.attachment.pk)
+        )
+        page = response.content.decode()
+        assert f"<td>{label}</td>" in page
+        assert "remote" not in page
+
+    def test_free_text_reads_as_written(
+        self, client: Client, personas: Personas, attachment: Attachment
+    ) -> None:
+        attachments.declare_fact(
+            actor=personas.staff,
+            attachment=attachment,
+            path="outsourcing.contractor",
+            value="株式会社サポート",
+        )
+        response = signed_in(client, personas, "staff").get(
+            url_of("attachment_facts", pk=attachment.pk)
+        )
+        assert "<td>株式会社サポート</td>" in response.content.decode()
+
+
+def test_a_declared_fact_reads_in_japanese_in_the_history(personas: Personas) -> None:
+    from django.utils import translation
+
+    from mamori.consultations.models import AttachmentFact
+
+    fact = AttachmentFact(path="outsourcing.support_method", value="remote")
+    with translation.override("ja"):
+        text = str(fact)
+        expected = "{} / {}: {}".format(
+            translation.gettext("Outsourcing"),
+            translation.gettext("Support method"),
+            translation.gettext("Remote (e-mail, fax, telephone)"),
+        )
+    assert text == expected
+    assert "remote" not in text and "support_method" not in text
