@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "mamori.audit",
     "mamori.council",
     "mamori.consultations",
+    "mamori.review",
 ]
 
 MIDDLEWARE = [

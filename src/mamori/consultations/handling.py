@@ -11,6 +11,7 @@ them, so the schema itself stays language-neutral.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -224,6 +225,11 @@ class Purpose(Strict):
     legal_basis: LongFact = Field(
         default_factory=LongFact, title=gettext_noop("Legal basis"), json_schema_extra=REQUIRED
     )
+    special_care_reason: LongFact = Field(
+        default_factory=LongFact,
+        title=gettext_noop("Why special-care information or My Number is needed"),
+    )
+    processing_starts_on: dt.date | None = Field(None, title=gettext_noop("The work starts on"))
 
 
 class Subjects(Strict):
@@ -308,6 +314,9 @@ class Recipient(Row):
     explanation_given: bool | None = Field(None, title=gettext_noop("Purpose explained beforehand"))
     guideline: ShortText = Field("", title=gettext_noop("Guideline followed"))
     refusal_honoured: bool | None = Field(None, title=gettext_noop("A refusal is honoured"))
+    legal_basis: ShortText = Field(
+        "", title=gettext_noop("Legal basis for the provision (when not by consent)")
+    )
 
 
 class Subcontractor(Row):
@@ -324,6 +333,14 @@ class Subcontractor(Row):
     approval_request_on_file: bool = Field(
         False, title=gettext_noop("Approval request (承認願) on file")
     )
+    certification_expires: dt.date | None = Field(
+        None, title=gettext_noop("Certification valid until")
+    )
+    same_obligations: bool | None = Field(
+        None, title=gettext_noop("Bound by the same obligations as the contractor")
+    )
+    subsidiary: bool = Field(False, title=gettext_noop("A subsidiary of the contractor"))
+    approved_on: dt.date | None = Field(None, title=gettext_noop("Approved by the city on"))
 
 
 class Outsourcing(Strict):
@@ -347,6 +364,19 @@ class Outsourcing(Strict):
     repair_policy: LongFact = Field(
         default_factory=LongFact,
         title=gettext_noop("Repair of equipment holding personal data"),
+    )
+    contractor_certifications: list[CertificationKind] = Field(
+        default_factory=list, max_length=3, title=gettext_noop("Contractor's certifications")
+    )
+    contractor_certification_expires: dt.date | None = Field(
+        None, title=gettext_noop("Contractor's certification valid until")
+    )
+    data_storage_location: ShortFact = Field(
+        default_factory=ShortFact, title=gettext_noop("Where the data is stored")
+    )
+    previous_contractor: ShortFact = Field(
+        default_factory=ShortFact,
+        title=gettext_noop("Previous contractor (when the contractor changes)"),
     )
     support_method: SupportFact = Field(
         default_factory=SupportFact, title=gettext_noop("Support method")
@@ -389,6 +419,42 @@ class Safeguards(Strict):
     subcontracting_approval: Clause = Field(
         default_factory=Clause,
         title=gettext_noop("Sub-contracting only with the city's prior approval"),
+    )
+    staff_confidentiality: Clause = Field(
+        default_factory=Clause,
+        title=gettext_noop("Confidentiality of contractor staff, during and after employment"),
+    )
+    purpose_limitation: Clause = Field(
+        default_factory=Clause,
+        title=gettext_noop("No use or provision outside the contract's purpose"),
+    )
+    copy_prohibition: Clause = Field(
+        default_factory=Clause, title=gettext_noop("No copying without the city's consent")
+    )
+    carry_out_control: Clause = Field(
+        default_factory=Clause, title=gettext_noop("No carrying out beyond the work location")
+    )
+    transport_protection: Clause = Field(
+        default_factory=Clause, title=gettext_noop("Protection in transport (encryption)")
+    )
+    device_repair_disposal: Clause = Field(
+        default_factory=Clause,
+        title=gettext_noop("Confidentiality and erasure when equipment is repaired or disposed of"),
+    )
+    erasure_certificate: Clause = Field(
+        default_factory=Clause,
+        title=gettext_noop("Erasure method and certificate of erasure"),
+    )
+    staff_list: Clause = Field(
+        default_factory=Clause,
+        title=gettext_noop("Notice of the person in charge, staff list and work location"),
+    )
+    periodic_report: Clause = Field(
+        default_factory=Clause, title=gettext_noop("Periodic reports on the handling")
+    )
+    breach_sanctions: Clause = Field(
+        default_factory=Clause,
+        title=gettext_noop("Measures on breach (termination, damages)"),
     )
 
 

@@ -12,6 +12,7 @@ Titles in the schema are English msgids; they are translated here, when a page i
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import types
 import unicodedata
@@ -29,10 +30,11 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from mamori.consultations import handling
+from mamori.core import eras
 
 # Inputs, and the structures holding them.
 LEAF_KINDS = frozenset(
-    {"text", "textarea", "number", "checkbox", "yesno", "select", "checkboxes", "hidden"}
+    {"text", "textarea", "number", "date", "checkbox", "yesno", "select", "checkboxes", "hidden"}
 )
 ROW_BOOKKEEPING = ("row_id", "certainty")
 
@@ -130,6 +132,8 @@ def _spec(name: str, info: FieldInfo) -> Spec:
     if bare is int:
         minimum, maximum = _constraint(metadata, "ge"), _constraint(metadata, "le")
         return Spec(kind="number", minimum=minimum, maximum=maximum, **common)
+    if bare is dt.date:
+        return Spec(kind="date", **common)
     if bare is str:
         long = (common["max_length"] or 0) > handling.SHORT
         kind = "hidden" if name == "row_id" else "textarea" if long else "text"
@@ -237,7 +241,14 @@ def _read(spec: Spec, name: str, data: QueryDict, drop: str) -> Any:
     if spec.kind == "number":
         # Full-width digits and thousands separators, as typed on Japanese keyboards: ４０, 1,000.
         raw = unicodedata.normalize("NFKC", raw).replace(",", "").strip()
-    return None if raw == "" and spec.optional else raw
+    if spec.kind == "date" and raw.strip():
+        # 令和8年4月1日, R8.4.1 or 2026-04-01: what eras.parse_date reads becomes ISO for the
+        # schema; anything else goes on as typed, for the schema to refuse with its message.
+        try:
+            return eras.parse_date(raw).isoformat()
+        except eras.EraDateError:
+            return raw
+    return None if raw.strip() == "" and spec.optional else raw
 
 
 def read_section(section: str, data: QueryDict, *, drop: str = "") -> Any:
@@ -308,6 +319,7 @@ WHOLE_NUMBER = gettext_noop("Enter a whole number.")
 CHOOSE = gettext_noop("Choose one of the options.")
 YES_OR_NO = gettext_noop("Choose yes or no.")
 UNEXPECTED_FORM = gettext_noop("The value is not in the expected form.")
+DATE = gettext_noop("Enter a date such as 令和8年4月1日 or 2026-04-01.")
 # pydantic's error types, in words for the person who typed the value.
 ERROR_MESSAGES: dict[str, str] = {
     "string_too_long": gettext_noop("Enter at most %(max_length)s characters."),
@@ -324,7 +336,13 @@ ERROR_MESSAGES: dict[str, str] = {
     "bool_type": YES_OR_NO,
     "extra_forbidden": gettext_noop("This item is not part of the handling record."),
     "string_type": UNEXPECTED_FORM,
-    "string_pattern_mismatch": UNEXPECTED_FORM,
+    "string_pattern_mismatch": gettext_noop(
+        "Remove the control characters (they cannot be stored)."
+    ),
+    "date_from_datetime_parsing": DATE,
+    "date_parsing": DATE,
+    "date_type": DATE,
+    "date_from_datetime_inexact": DATE,
     "list_type": UNEXPECTED_FORM,
     "dict_type": UNEXPECTED_FORM,
     "model_type": UNEXPECTED_FORM,
@@ -704,6 +722,8 @@ def _text(spec: Spec, value: Any) -> tuple[str, bool]:
         return "、".join(_text(Spec("", "", "select", enum=spec.enum), v)[0] for v in value), False
     if isinstance(value, StrEnum):
         return label_of(value), False
+    if isinstance(value, dt.date):
+        return eras.format_date(value), False
     if isinstance(value, int):
         return f"{value:,}", False
     return str(value), False

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
 
@@ -77,9 +78,37 @@ class TestEditingASection:
         assert stored(draft)["purpose"] == {
             "purpose": {"value": "就労支援のため", "certainty": "fixed"},
             "legal_basis": {"value": "障害者総合支援法第77条", "certainty": "planned"},
+            "special_care_reason": {"value": None, "certainty": "fixed"},
+            "processing_starts_on": None,
         }
         assert stored(draft)["subjects"]["description"]["value"] == "就労支援事業の利用登録者"
         assert audited(SAVE) == before + 1
+
+    def test_a_date_is_read_in_the_japanese_era_and_shown_in_it(
+        self, client: Client, personas: Personas, draft: Consultation
+    ) -> None:
+        post = purpose_post()
+        post["purpose.processing_starts_on"] = "平成21年10月1日"
+        client = signed_in(client, personas, "staff")
+        client.post(edit_url(draft, "purpose"), post)
+        assert stored(draft)["purpose"]["processing_starts_on"] == "2009-10-01"
+        page = client.get(
+            reverse(
+                "consultations:record_view",
+                kwargs={"council": draft.council.slug, "key": draft.key},
+            )
+        )
+        assert "平成21年10月1日" in page.content.decode()
+
+    def test_a_date_that_is_not_one_is_refused_and_kept(
+        self, client: Client, personas: Personas, draft: Consultation
+    ) -> None:
+        post = purpose_post()
+        post["purpose.processing_starts_on"] = "来月のはじめ"
+        response = signed_in(client, personas, "staff").post(edit_url(draft, "purpose"), post)
+        assert response.status_code == 200
+        assert "来月のはじめ" in response.content.decode()
+        assert stored(draft)["purpose"].get("processing_starts_on") is None
 
     def test_it_starts_a_draft_when_there_is_none(self, client: Client, personas: Personas) -> None:
         consultation = testing.make_consultation(personas.council, personas.shogai, status="draft")
@@ -151,7 +180,7 @@ class TestEditingASection:
         )
         assert response.status_code == 302
         data = stored(draft)
-        assert set(data["purpose"]) == {"purpose", "legal_basis"}
+        assert set(data["purpose"]) == set(handling.Purpose.model_fields)
         assert "hacked" not in data
         handling.parse(data)
 

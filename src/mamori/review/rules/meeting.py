@@ -1,0 +1,3 @@
+"""Rules of the theme meeting (being written: issue 4)."""
+
+from __future__ import annotations
