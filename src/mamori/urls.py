@@ -13,6 +13,8 @@ urlpatterns = [
     path("audit/", include("mamori.audit.urls")),
     path("", include("mamori.council.urls")),
     path("consultations/", include("mamori.consultations.urls")),
+    path("review/search/", include("mamori.review.urls_search")),
+    path("review/", include("mamori.review.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -48,6 +48,14 @@ class IncompleteRecordError(TransitionError):
         self.missing = missing
 
 
+class FindingsOpenError(TransitionError):
+    """Must-fix findings of the pre-review stand, neither fixed nor explained."""
+
+    def __init__(self, message: str, findings: list[Any]) -> None:
+        super().__init__(message)
+        self.findings = findings  # mamori.review.rules.Finding
+
+
 # The states each action may start from.
 BEFORE_ANSWER = frozenset(
     {
@@ -216,6 +224,17 @@ def _complete_draft(consultation: Consultation) -> HandlingRecordVersion:
     return draft
 
 
+def _require_findings_explained(consultation: Consultation) -> None:
+    # Imported here: the review app builds on this module.
+    from mamori.review.services import unexplained_must_fix
+
+    findings = unexplained_must_fix(consultation)
+    if findings:
+        raise FindingsOpenError(
+            _("Findings to fix stand: fix each one, or explain it to the council."), findings
+        )
+
+
 @transaction.atomic
 def submit_consultation(
     *, actor: Any, consultation: Consultation, on: dt.date, at: dt.datetime | None = None
@@ -223,7 +242,11 @@ def submit_consultation(
     """Send the consultation with its complete record to the council; the version freezes."""
     _require_department(actor, consultation)
     _check_state(consultation, "submit")
-    _freeze(actor, _complete_draft(consultation), "consultations.submit_consultation", at)
+    draft = _complete_draft(consultation)
+    if not _is_system(actor):
+        # The demo loads past records as they were filed, before there was a pre-review.
+        _require_findings_explained(consultation)
+    _freeze(actor, draft, "consultations.submit_consultation", at)
     _set_status(
         actor,
         consultation,

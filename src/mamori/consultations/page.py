@@ -35,6 +35,7 @@ from mamori.consultations.models import (
     AttachmentFact,
     ChangeAssessment,
     Consultation,
+    ConsultationKind,
     Decision,
     FollowUp,
     HandlingRecordVersion,
@@ -44,6 +45,7 @@ from mamori.consultations.models import (
 from mamori.core.access import department_ids_of
 from mamori.council.access import meetings_visible_to
 from mamori.council.models import AgendaItem, Meeting
+from mamori.review import pages as review_pages
 
 Status = Consultation.Status
 HISTORY_LIMIT = 200
@@ -143,9 +145,14 @@ def context(user: User, consultation: Consultation, *, editable: bool) -> dict[s
     opinions = list(_opinions(consultation))
     follow_ups = list(_follow_ups(consultation))
     events, truncated = history(consultation, drafts=drafts)
+    records = _records(
+        consultation, versions, editable=mine and lifecycle.may(consultation, "edit_record")
+    )
+    kinds = list(consultation.kinds.all())
+    page_attachments = attachments.attachments_for_page(consultation)
     return {
         "consultation": consultation,
-        "kinds": list(consultation.kinds.all()),
+        "kinds": kinds,
         "agenda_items": agenda_items,
         "linked_meeting_ids": _linked_meeting_ids(user, agenda_items),
         "decisions": list(_decisions(consultation)),
@@ -155,10 +162,11 @@ def context(user: User, consultation: Consultation, *, editable: bool) -> dict[s
         "my_department_ids": department_ids_of(user),
         "versions": versions,
         "unassessed": [row for row in versions if row.unassessed],
-        **_records(
-            consultation, versions, editable=mine and lifecycle.may(consultation, "edit_record")
+        **records,
+        "prereview": _prereview(
+            user, consultation, records, kinds, page_attachments, agenda_items, mine=mine
         ),
-        "attachments": attachments.attachments_for_page(consultation),
+        "attachments": page_attachments,
         "history": events,
         "history_truncated": truncated,
         "history_limit": HISTORY_LIMIT,
@@ -172,6 +180,37 @@ def context(user: User, consultation: Consultation, *, editable: bool) -> dict[s
             open_follow_ups=any(f.status == FollowUp.Status.OPEN for f in follow_ups),
         ),
     }
+
+
+def _prereview(
+    user: User,
+    consultation: Consultation,
+    records: dict[str, Any],
+    kinds: list[ConsultationKind],
+    page_attachments: list[Attachment],
+    agenda_items: list[AgendaItem],
+    *,
+    mine: bool,
+) -> review_pages.PreReview:
+    """The pre-review's findings on the record shown, from the rows the page has read."""
+    record = records["current_record"]
+    context = None
+    if record is not None:
+        context = review_pages.context_from(
+            consultation,
+            record,
+            kinds=kinds,
+            attachments=page_attachments,
+            agenda_items=agenda_items,
+        )
+    return review_pages.prereview(
+        user,
+        consultation,
+        version=records["current_version"],
+        record=record,
+        context=context,
+        drafter=mine,
+    )
 
 
 def _actions(
@@ -321,6 +360,7 @@ def _records(
             section.edit_url = views_record.section_url(consultation, section.key)
     return {
         "current_version": current,
+        "current_record": _record(data.get(current.pk) if current else None),
         "current_sections": current_sections,
         "answered_number": answered.number if answered else None,
         "answered_version": answered if answered != current else None,
@@ -330,14 +370,18 @@ def _records(
     }
 
 
-def _sections(data: Any) -> list[record_forms.ShownSection] | None:
+def _record(data: Any) -> handling.HandlingRecord | None:
     if data is None:
         return None
     try:
-        record = handling.parse(data)
+        return handling.parse(data)
     except handling.ValidationError:
         return None
-    return record_forms.record_sections(record)
+
+
+def _sections(data: Any) -> list[record_forms.ShownSection] | None:
+    record = _record(data)
+    return None if record is None else record_forms.record_sections(record)
 
 
 # History ------------------------------------------------------------------------------

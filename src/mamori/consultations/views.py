@@ -270,6 +270,11 @@ def consultation_submit(request: AuthenticatedRequest, council: str, key: str) -
         from mamori.consultations.views_record import missing_page
 
         return missing_page(request, consultation, error)
+    except lifecycle.FindingsOpenError as error:
+        # Every must-fix finding, each with a link to the field and its explanation box.
+        from mamori.review.views import findings_open_page
+
+        return findings_open_page(request, consultation, error)
     except lifecycle.TransitionError as error:
         messages.error(request, str(error))
         return redirect(detail_url(consultation))

@@ -16,6 +16,7 @@ from mamori.consultations import access, handling, lifecycle, record_forms
 from mamori.consultations.models import Consultation, HandlingRecordVersion
 from mamori.core.access import require
 from mamori.core.http import AuthenticatedRequest
+from mamori.review import pages as review_pages
 
 
 def _url(name: str, consultation: Consultation, **kwargs: Any) -> str:
@@ -72,6 +73,9 @@ def record_view(request: AuthenticatedRequest, council: str, key: str) -> HttpRe
             "editable": editable,
             "may_submit": may_submit,
             "missing": _missing_with_links(consultation, record) if may_submit else [],
+            "prereview": review_pages.prereview(
+                user, consultation, version=version, record=record if version else None
+            ),
         },
     )
 
@@ -209,13 +213,17 @@ def _edit_page(
     missing = [
         entry for entry in record_forms.missing_entries(record) if entry.section == form.section
     ]
+    # The pre-review's findings on the saved draft, beside the section (issue 4).
+    review = review_pages.drafting(consultation, record, form.section)
     return render(
         request,
         "consultations/record_edit.html",
         {
             "consultation": consultation,
             "form": form,
-            "sections": record_forms.section_links(record, form.section),
+            "sections": review.nav(record_forms.section_links(record, form.section)),
+            "review": review,
+            "back": section_url(consultation, form.section),
             "next_section": record_forms.next_section(form.section),
             "missing": missing,
             "rows_changed": rows_changed,

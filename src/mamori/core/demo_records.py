@@ -129,6 +129,8 @@ RECORD_4: dict[str, Any] = {
             "パソコン等の修理業者は受託者が選ぶ。修理作業は個人情報漏えいのリスクとなるため、"
             "プライバシーマークを持つ業者を選ぶなど適切に選ぶ必要性を市から受託者に指導する。"
         ),
+        # パソコン等の機器の設置管理は受託者の責任: the database is kept on the contractor's PCs.
+        "data_storage_location": fact("受託者の事業所(受託者が設置・管理するパソコン)", PLANNED),
         # Not in the minutes: the coordinators work with the users in person.
         "support_method": fact("on_site", PLANNED),
     },
@@ -137,8 +139,10 @@ RECORD_4: dict[str, Any] = {
         "penalty_equal_to_staff": clause(True, "特約条項(条は未定)", PLANNED),
         "return_or_erasure_paper": clause(True, "特約条項第12条"),
         "return_or_erasure_electronic": clause(True, "特約条項第12条"),
-        # 旧受託者から市に返還されたものを市から新受託者へ渡すのが原則である。
-        "handover_via_city": clause(True, "原則として市を経由(旧受託者→市→新受託者)"),
+        # 旧受託者から市に返還されたものを市から新受託者へ渡すのが原則である。 The minutes
+        # state the route as a principle and, unlike 約款第7条 and 特約条項第12条 in the same
+        # answer, cite no clause: declared present with no reference, as stated.
+        "handover_via_city": clause(True),
     },
     "retention": {
         # Not in the minutes.
@@ -160,14 +164,17 @@ def _after_proposal(record: dict[str, Any]) -> dict[str, Any]:
     outsourcing["contractor"] = fact(CONTRACTOR_4)
     outsourcing["staff_count"] = fact(2)
     outsourcing["work_location"] = fact(f"{CONTRACTOR_4} 就労支援室(東村山市内)")
+    outsourcing["data_storage_location"] = fact(f"{CONTRACTOR_4} 就労支援室のパソコン")
     after["safeguards"]["penalty_equal_to_staff"] = clause(True, "特約条項第13条")
+    # The commitment of 2009-08-06: carry-out limited to paper, written into the specification.
+    after["safeguards"]["carry_out_control"] = clause(True, "仕様書第8条(持ち出しは紙に限る)")
     return after
 
 
 RECORD_4_AFTER_PROPOSAL = _after_proposal(RECORD_4)
 NOTE_4_AFTER_PROPOSAL = (
     f"プロポーザルにより受託者を{CONTRACTOR_4}に決定した。コーディネーター2名の常勤配置が"
-    "確定し、従事者への罰則を特約条項第13条に明記した。"
+    "確定し、従事者への罰則を特約条項第13条に、持ち出しを紙に限る旨を仕様書第8条に明記した。"
 )
 
 # --- 諮問第5号「東村山市子育て総合支援センター入退室管理システムに係る再委託」 (子ども総務課) ---
@@ -216,6 +223,8 @@ RECORD_5: dict[str, Any] = {
         "procurement": fact("negotiated"),
         "contractor": fact(OPERATOR_5),
         "work_location": fact("東村山市子育て総合支援センター"),
+        # The system runs on the PC the city set up at the centre.
+        "data_storage_location": fact("東村山市子育て総合支援センター(市が設置したパソコン)"),
         "equipment_managed_by": fact("city"),
         "repair_policy": fact(
             "入退室管理システムをインストールするパソコンは市が用意してセンターに設置しており、"
@@ -229,9 +238,16 @@ RECORD_5: dict[str, Any] = {
                 "row_id": "hibari",
                 "name": SUBCONTRACTOR_5,
                 "scope": "入退室管理システム(アプリケーションソフト)のインストール及び運用保守",
+                # 承認願をみると、再委託先はプライバシーマークをとっていない有限会社である。
                 "certifications": [],
                 "certification_note": "プライバシーマーク、ISMSとも取得していない",
+                "certification_expires": None,
                 "approval_request_on_file": True,
+                # The council is consulted before the city approves; the minutes do not say
+                # whether the agreement binds the sub-contractor as it binds the operator.
+                "approved_on": None,
+                "same_obligations": None,
+                "subsidiary": False,
             }
         ],
     },

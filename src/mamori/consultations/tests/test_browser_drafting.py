@@ -63,6 +63,9 @@ def test_department_drafts_and_submits_and_the_secretariat_returns_then_accepts(
     ).first.click()
     page.locator("[name='purpose.purpose.value']").fill("障害者の一般就労を支援するため")
     page.locator("[name='purpose.legal_basis.value']").fill("障害者総合支援法")
+    page.locator("[name='purpose.special_care_reason.value']").fill(
+        "障害の程度に応じた支援のため、障害者手帳の等級を扱う"
+    )
     save(page, then="next")
     expect(page).to_have_url(base + url_of("record_edit", consultation, section="subjects"))
     page.locator("[name='subjects.description.value']").fill("就労支援事業の利用登録者")
@@ -86,6 +89,8 @@ def test_department_drafts_and_submits_and_the_secretariat_returns_then_accepts(
     page.locator("[name='recipients.0.items']").fill("氏名、障害者手帳の等級")
     page.locator("[name='recipients.0.purpose']").fill("職業紹介のため")
     page.locator("[name='recipients.0.written_consent']").select_option("true")
+    page.locator("[name='recipients.0.explanation_given']").select_option("true")
+    page.locator("[name='recipients.0.refusal_honoured']").select_option("true")
     save(page)
     expect(page.locator(".message--success")).to_be_visible()
 

@@ -182,3 +182,27 @@ def findings_at(
             tuple(params.items()),
             registered.source,
         )
+
+
+# --- Helpers shared by the theme modules (issue 4) --------------------------------------------
+
+
+def outsourced(context: Context) -> bool:
+    """Whether the record's work is outsourced (contract clauses apply only then)."""
+    return context.record.outsourcing.outsourced
+
+
+def clause_missing(clause: handling.Clause) -> bool:
+    """Whether a contract clause is not declared present (absent, or not answered)."""
+    return clause.present is not True
+
+
+def reference_date(context: Context) -> dt.date | None:
+    """The day the council looks at the record: its meeting, else the day it was submitted."""
+    return context.meeting_date or context.submitted_on
+
+
+def row_path(section: str, row: handling.Row, name: str = "") -> str:
+    """The path of a row (or of one of its fields): recipients[a1b2c3d4].written_consent."""
+    path = f"{section}[{row.row_id}]"
+    return f"{path}.{name}" if name else path

@@ -1,3 +1,198 @@
-"""Rules of the theme consistency (being written: issue 4)."""
+"""Consistency: the record against its attachments and its kinds, and a record that still
+rests on plans (予定/未定) where the council needs facts.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext_noop
+from pydantic import BaseModel
+
+from mamori.consultations import handling
+from mamori.review.rules import (
+    Context,
+    DeclaredFact,
+    Finding,
+    Severity,
+    findings_at,
+    not_fixed,
+    outsourced,
+    row_path,
+    rule,
+)
+
+SEED_4_TIMING = gettext_noop(
+    "FY2009 3rd meeting, consultation no. 4: the chair's opinion on consulting before the "
+    "contractor and the details are fixed"
+)
+SEED_5_CONTRADICTION = gettext_noop(
+    "FY2009 3rd meeting, consultation no. 5: members' opinion on the approval request "
+    "contradicting the consultation document (support method)"
+)
+KINDS_OF_CONSULTATION = gettext_noop(
+    "Council domain notes 1.2: the kinds of consultation and what each must declare"
+)
+
+
+def _unfixed(context: Context) -> list[tuple[str, str]]:
+    """The (path, name) of the contractor, data items and recipients still 予定 or 未定."""
+    record = context.record
+    found: list[tuple[str, str]] = []
+    if outsourced(context) and not_fixed(record.outsourcing.contractor):
+        found.append(("outsourcing.contractor", record.outsourcing.contractor.value or ""))
+    for section, rows in (("items", record.items), ("recipients", record.recipients)):
+        found.extend(
+            (row_path(section, row), row.name)
+            for row in rows
+            if row.certainty != handling.Certainty.FIXED
+        )
+    return found
+
+
+@rule(
+    "R23",
+    title=gettext_noop("Consulted before the contractor, data items or recipients are fixed"),
+    severity=Severity.MUST_FIX,
+    source=SEED_4_TIMING,
+)
+def consulted_too_early(context: Context) -> Iterator[Finding]:
+    """The contractor, a data item or a recipient is only planned or undecided."""
+    for path, name in _unfixed(context):
+        yield from findings_at(
+            "R23",
+            [path],
+            gettext_noop(
+                "%(field)s %(name)s is not fixed (planned or undecided): the council cannot "
+                "judge a handling that may still change. Consult when it is fixed, or explain "
+                "why the council is asked now."
+            ),
+            name=name,
+        )
+
+
+@rule(
+    "S04",
+    title=gettext_noop("A change after the answer needs a new consultation"),
+    severity=Severity.NOTE,
+    source=SEED_4_TIMING,
+)
+def reconsult_on_change(context: Context) -> Iterator[Finding]:
+    """Where the record rests on plans, remind that a change after the answer comes back."""
+    unfixed = _unfixed(context)
+    if unfixed:
+        yield from findings_at(
+            "S04",
+            [unfixed[0][0]],
+            gettext_noop(
+                "The record rests on plans: if the contractor, the data items or the recipients "
+                "differ from this record once fixed, the change must be brought to the council "
+                "again before it is carried out."
+            ),
+        )
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ",".join(_as_text(v) for v in value)
+    return "" if value is None else str(value).strip()
+
+
+MISSING = object()
+
+
+def _value_at(record: handling.HandlingRecord, path: str) -> tuple[bool, Any]:
+    """The value at a path of the record (a fact's value, a row's field), if the path exists."""
+    node: Any = record
+    for part in path.split("."):
+        name, _, row_id = part.partition("[")
+        node = getattr(node, name, MISSING) if isinstance(node, BaseModel) else MISSING
+        if row_id and isinstance(node, list):
+            node = next((row for row in node if row.row_id == row_id.rstrip("]")), MISSING)
+        if node is MISSING:
+            return False, None
+    if isinstance(node, handling.Fact):
+        node = node.value
+    return not isinstance(node, BaseModel), node
+
+
+# A record saying "both" agrees with a document naming one of the two.
+BOTH = {handling.Medium.BOTH.value, handling.Support.BOTH.value}
+
+
+def _contradicts(recorded: str, fact: DeclaredFact) -> bool:
+    stated = fact.value.strip().casefold()
+    return recorded.casefold() != stated and not (recorded in BOTH and stated)
+
+
+@rule(
+    "R24",
+    title=gettext_noop("An attachment contradicts the record"),
+    severity=Severity.MUST_FIX,
+    source=SEED_5_CONTRADICTION,
+)
+def attachment_contradicts(context: Context) -> Iterator[Finding]:
+    """A fact an attachment states differs from (or is missing in) the record."""
+    for fact in context.facts:
+        found, raw = _value_at(context.record, fact.path)
+        if not found:
+            continue
+        value = _as_text(raw)
+        wording = fact.quote or fact.value
+        if not value:
+            message = gettext_noop(
+                "%(document)s states 「%(wording)s」, but %(field)s is empty in the record: "
+                "fill it in, or correct the document."
+            )
+        elif _contradicts(value, fact):
+            message = gettext_noop(
+                "%(document)s states 「%(wording)s」, which contradicts %(field)s in the "
+                "record: correct one of them."
+            )
+        else:
+            continue
+        yield from findings_at("R24", [fact.path], message, document=fact.document, wording=wording)
+
+
+# ConsultationKind codes (consultations migration 0003) and what each needs in the record.
+PROVISION = "external-provision"
+OUTSOURCING_KINDS = {"outsourcing", "sub-outsourcing"}
+SUB_OUTSOURCING = "sub-outsourcing"
+SPECIAL_CARE_COLLECTION = "special-care-collection"
+
+
+@rule(
+    "S06",
+    title=gettext_noop("The record does not match the kind of consultation"),
+    severity=Severity.MUST_FIX,
+    source=KINDS_OF_CONSULTATION,
+)
+def record_matches_kinds(context: Context) -> Iterator[Finding]:
+    """The consultation's kinds (provision, outsourcing, …) find nothing to match in the record."""
+    record, kinds = context.record, context.kinds
+    gaps: list[str] = []
+    if PROVISION in kinds and not record.recipients:
+        gaps.append("recipients")
+    if kinds & OUTSOURCING_KINDS and not record.outsourcing.outsourced:
+        gaps.append("outsourcing.outsourced")
+    if SUB_OUTSOURCING in kinds and not record.outsourcing.subcontractors:
+        gaps.append("outsourcing.subcontractors")
+    if SPECIAL_CARE_COLLECTION in kinds and not any(item.special_care for item in record.items):
+        gaps.append("items")
+    yield from findings_at(
+        "S06",
+        gaps,
+        gettext_noop(
+            "The consultation's kind calls for %(field)s, but the record declares none: "
+            "complete the record, or correct the kind."
+        ),
+    )
