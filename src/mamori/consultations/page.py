@@ -46,6 +46,7 @@ from mamori.core.access import department_ids_of
 from mamori.council.access import meetings_visible_to
 from mamori.council.models import AgendaItem, Meeting
 from mamori.review import pages as review_pages
+from mamori.review.search import similar_consultations
 
 Status = Consultation.Status
 HISTORY_LIMIT = 200
@@ -167,6 +168,7 @@ def context(user: User, consultation: Consultation, *, editable: bool) -> dict[s
             user, consultation, records, kinds, page_attachments, agenda_items, mine=mine
         ),
         "attachments": page_attachments,
+        "similar": similar_consultations(consultation, user),
         "history": events,
         "history_truncated": truncated,
         "history_limit": HISTORY_LIMIT,

@@ -151,7 +151,8 @@ def search(user: Any, query: str, *, limit: int = 20) -> list[Hit]:
     conditions = [_like("d.body") for _ in like_terms] + [visible]
     params: list[Any] = [like_pattern(t) for t in like_terms] + visible_params
     if sqlite and fts_groups:
-        rows = _fts_query(" ".join(fts_groups), terms, conditions, params, limit)
+        # Explicit AND: FTS5 reads "a" ("b" OR "c") as a syntax error.
+        rows = _fts_query(" AND ".join(fts_groups), terms, conditions, params, limit)
     elif not sqlite and len(like_terms) < len(terms):
         long_terms = [t for t in terms if len(t) >= TRIGRAM]
         title_hit = " AND ".join(_like("d.title") for _ in terms)

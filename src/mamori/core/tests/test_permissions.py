@@ -71,6 +71,8 @@ POLICY: dict[str, Rule] = {
     "council:minutes_withdraw": rule({SEC}, "post"),
     "council:public_minutes_list": rule(EVERYONE),
     "council:public_minutes_detail": rule(EVERYONE),
+    # Anyone may search; each sees only what they may read (the public: published minutes).
+    "review_search:search": rule(EVERYONE),
     "review:section_findings": rule({STAFF}, "post"),
     "review:explain": rule({STAFF}, "post"),
     "review:finding_opinion": rule(MEMBERS_SITTING, "post"),

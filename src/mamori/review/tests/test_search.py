@@ -77,6 +77,12 @@ class TestJapaneseQueries:
         assert ("consultation", archive["seen"].pk) in kinds(hits)
         assert search(personas.secretariat, "該無") == []
 
+    @pytest.mark.parametrize("query", ["再委託 支給", "支給 再委託", "委託 支給", "委 子育て 認証"])
+    def test_it_combines_long_and_short_terms(
+        self, personas: Personas, archive: dict[str, Any], query: str
+    ) -> None:
+        assert kinds(search(personas.secretariat, query)) == [("consultation", archive["seen"].pk)]
+
     def test_it_needs_every_term_of_a_query(
         self, personas: Personas, archive: dict[str, Any]
     ) -> None:
