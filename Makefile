@@ -43,3 +43,5 @@ bench: install-dev
 	$(VENV)/bin/python bench/minutes_render.py
 	$(VENV)/bin/python bench/handling_validate.py
 	$(VENV)/bin/python bench/consultation_list.py
+	$(VENV)/bin/python bench/review_rules.py
+	$(VENV)/bin/python bench/search.py
