@@ -79,7 +79,7 @@ class Finding:
     def text(self) -> str:
         """The message in the active language, naming the field."""
         values = dict(self.params)
-        values.setdefault("field", field_label(self.path))
+        values.setdefault("field", field_name(self.path))
         return _(self.message) % values
 
     def as_dict(self) -> dict[str, str]:
@@ -90,6 +90,15 @@ class Finding:
             "message": self.text(),
             "precedent": _(self.precedent) if self.precedent else "",
         }
+
+
+def field_name(path: str) -> str:
+    """The field's own title in brackets, as a sentence names it: 「修理の方針」."""
+    try:
+        titles = handling.titles_of(path)
+    except KeyError:
+        return f"「{path}」"
+    return f"「{_(titles[-1])}」"
 
 
 def field_label(path: str) -> str:
