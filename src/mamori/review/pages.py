@@ -23,7 +23,12 @@ from django.utils.translation import gettext_noop
 
 from mamori.audit.writes import create_audited, update_audited
 from mamori.consultations import access, anchors, handling, lifecycle, record_forms
-from mamori.consultations.models import Attachment, Consultation, ConsultationKind
+from mamori.consultations.models import (
+    Attachment,
+    Consultation,
+    ConsultationKind,
+    HandlingRecordVersion,
+)
 from mamori.council.access import meetings_visible_to
 from mamori.council.models import AgendaItem, Meeting
 from mamori.review import services
@@ -576,6 +581,17 @@ class AgendaReview:
         return _url("consultations:consultation_detail", self.consultation)
 
 
+def _version_before(meeting: Meeting, consultation: Consultation) -> HandlingRecordVersion | None:
+    """The version the meeting had before it: the one it answered, if it answered one there;
+    otherwise the latest submitted (a version filed after the answer is not the meeting's)."""
+    decision = consultation.decisions.filter(
+        meeting=meeting, answered_version__isnull=False
+    ).first()
+    if decision is not None:
+        return decision.answered_version
+    return lifecycle.latest_submitted_version(consultation)
+
+
 def meeting_review(meeting: Meeting) -> list[AgendaReview]:
     """Every consultation on the meeting's agenda, in agenda order, with its open findings on
     the version submitted to the council."""
@@ -590,7 +606,7 @@ def meeting_review(meeting: Meeting) -> list[AgendaReview]:
         if consultation.pk in seen:
             continue
         seen.add(consultation.pk)
-        version = lifecycle.latest_submitted_version(consultation)
+        version = _version_before(meeting, consultation)
         record = record_of(version)
         items = items_of(consultation, record) if record is not None else []
         rows.append(

@@ -415,6 +415,28 @@ class TestTheMeetingSummary:
         assert rows[on_agenda.pk].explanations == 1
         assert r10_text() in page_text(response)
 
+    def test_a_meeting_that_answered_shows_the_version_it_answered(
+        self, client: Client, personas: Personas, meeting: Meeting
+    ) -> None:
+        from mamori.consultations.models import Decision
+
+        answered = testing.make_consultation(personas.council, personas.shogai)
+        first = testing.make_version(answered, data=R10_RECORD, submitted=True)
+        testing.make_version(answered, submitted=True)  # filed after the answer, complete
+        testing.put_on_agenda(meeting, answered)
+        Decision.objects.create(
+            consultation=answered,
+            meeting=meeting,
+            decided_on=meeting.date,
+            result=Decision.Result.APPROVED,
+            answered_version=first,
+        )
+        response = signed_in(client, personas, "secretariat").get(self.url(meeting))
+        [row] = [r for r in response.context["rows"] if r.consultation.pk == answered.pk]
+        assert row.version == first
+        must_fix = row.counts[0][2]
+        assert must_fix == 1
+
     def test_the_meeting_page_links_to_it_for_the_secretariat(
         self, client: Client, personas: Personas, meeting: Meeting
     ) -> None:
