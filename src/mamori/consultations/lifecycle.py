@@ -268,6 +268,9 @@ def file_version(
     if not note.strip():
         raise TransitionError(_("Say what changed in this version."))
     draft = _complete_draft(consultation)
+    if not _is_system(actor):
+        # A version filed after the answer goes to the council as surely as the first one.
+        _require_findings_explained(consultation)
     update_audited(draft, actor=actor, use_case="consultations.file_version", note=note)
     return _freeze(actor, draft, "consultations.file_version", at)
 

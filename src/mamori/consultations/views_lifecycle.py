@@ -273,6 +273,11 @@ def version_file(request: AuthenticatedRequest, council: str, key: str) -> HttpR
         except lifecycle.IncompleteRecordError as error:
             messages.error(request, str(error))
             missing = _missing_items(consultation, draft)
+        except lifecycle.FindingsOpenError as error:
+            # Every must-fix finding, each with a link to the field and its explanation box.
+            from mamori.review.views import findings_open_page
+
+            return findings_open_page(request, consultation, error)
         except lifecycle.TransitionError as error:
             messages.error(request, str(error))
             return _back(consultation)

@@ -398,3 +398,22 @@ def test_a_response_that_fails_leaves_the_opinion_open(personas: Personas) -> No
         services.record_response(actor=personas.staff, opinion=opinion, text="回答")
     opinion.refresh_from_db()
     assert opinion.state == opinion.State.OPEN
+
+
+def test_a_version_filed_after_the_answer_passes_the_same_pre_review_gate(
+    personas: Personas,
+) -> None:
+    consultation = consultation_in(personas, Status.DELIBERATING, draft=False)
+    lifecycle.record_decision(
+        actor=personas.secretariat,
+        consultation=consultation,
+        decided_on=TODAY,
+        result=Decision.Result.APPROVED,
+    )
+    record = lifecycle.working_record(consultation)
+    record.items[0].special_care = True  # R26: special-care data with no reason given
+    record.purpose.special_care_reason.value = None
+    lifecycle.save_record_draft(actor=personas.staff, consultation=consultation, record=record)
+    with pytest.raises(lifecycle.FindingsOpenError):
+        lifecycle.file_version(actor=personas.staff, consultation=consultation, note="変更")
+    assert consultation.record_versions.submitted().count() == 1
