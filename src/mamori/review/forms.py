@@ -17,10 +17,9 @@ TO_CHOICE = {True: "yes", False: "no"}
 
 
 class FindingForm(forms.Form):
-    """Which finding: its rule and the path of the field it is about."""
+    """Which finding: its key (rule, path of the field, hash of the message)."""
 
-    rule = forms.CharField(max_length=20)
-    path = forms.CharField(max_length=200)
+    key = forms.CharField(max_length=255)
 
 
 class ExplanationForm(FindingForm):

@@ -81,7 +81,12 @@ class ChecklistAnswer(models.Model):
 
 
 class Explanation(models.Model):
-    """The department's explanation of a finding it will not fix; the council reads it."""
+    """The department's explanation of a finding it will not fix; the council reads it.
+
+    It belongs to the version it was written on (always the draft, which becomes the submitted
+    version): a later draft inherits it when read, until the department writes another one, and
+    what the council read beside a submitted version never changes afterwards.
+    """
 
     consultation = models.ForeignKey(
         "consultations.Consultation",
@@ -89,6 +94,16 @@ class Explanation(models.Model):
         on_delete=models.CASCADE,
         related_name="finding_explanations",
     )
+    # Null only for rows written before explanations had versions and left without one.
+    version = models.ForeignKey(
+        "consultations.HandlingRecordVersion",
+        verbose_name=_("handling record version"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="finding_explanations",
+    )
+    # Finding.key: rule, path and a hash of the message, so two findings on a field differ.
+    key = models.CharField(_("finding"), max_length=255, default="")
     rule = models.CharField(_("rule"), max_length=20)
     path = models.CharField(_("record field"), max_length=200)
     text = models.TextField(_("explanation"))
@@ -105,7 +120,7 @@ class Explanation(models.Model):
         verbose_name_plural = _("explanations of findings")
         constraints = [
             models.UniqueConstraint(
-                fields=["consultation", "rule", "path"], name="explanation_one_per_finding"
+                fields=["version", "key"], name="explanation_one_per_finding_and_version"
             )
         ]
 

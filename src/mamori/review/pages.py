@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from mamori.consultations.models import (
     Attachment,
     Consultation,
     ConsultationKind,
+    Decision,
     HandlingRecordVersion,
 )
 from mamori.council.access import meetings_visible_to
@@ -42,6 +43,7 @@ from mamori.review.rules import (
     Severity,
     evaluate,
 )
+from mamori.review.rules.meeting import meeting_findings
 
 CHECKLIST = "checklist"  # the "section" of the checklist's items
 CHECKLIST_PREFIX = "CHK-"
@@ -68,6 +70,10 @@ class Item:
     @property
     def rule(self) -> str:
         return self.finding.rule
+
+    @property
+    def key(self) -> str:
+        return self.finding.key
 
     @property
     def path(self) -> str:
@@ -112,9 +118,9 @@ class Item:
 
     @property
     def html_id(self) -> str:
-        return "finding-" + re.sub(r"[^a-z0-9_]+", "-", f"{self.rule}-{self.path}".lower()).strip(
-            "-"
-        )
+        digest = self.finding.key.rsplit(":", 1)[-1]
+        readable = re.sub(r"[^a-z0-9_]+", "-", f"{self.rule}-{self.path}".lower()).strip("-")
+        return f"finding-{readable}-{digest}"
 
 
 # The checklist -------------------------------------------------------------------------
@@ -180,12 +186,18 @@ def _checklist_item(question: ChecklistQuestion, message: str, value: bool | Non
     )
 
 
-def checklist_items(consultation: Consultation) -> list[Item]:
-    """The checklist's items to explain, each with the explanation given with its answer."""
-    answers = answers_of(consultation)
+def checklist_items(
+    consultation: Consultation,
+    *,
+    questions: Iterable[ChecklistQuestion] | None = None,
+    answers: dict[int, ChecklistAnswer] | None = None,
+) -> list[Item]:
+    """The checklist's items to explain, each with the explanation given with its answer
+    (`questions` and `answers` spare the queries when a page has loaded them already)."""
+    answers = answers_of(consultation) if answers is None else answers
     url = checklist_url(consultation)
     items = []
-    for question in questions_for(consultation):
+    for question in questions_for(consultation) if questions is None else questions:
         answer = answers.get(question.pk)
         finding = checklist_finding(question, answer)
         if finding is None:
@@ -291,9 +303,12 @@ def checklist_url(consultation: Consultation) -> str:
     return _url("review:checklist", consultation)
 
 
-def input_target(record: handling.HandlingRecord, path: str) -> str:
-    """The id of the input a path is written in on its section's form ("" when unknown)."""
-    document: Any = handling.dump(record)
+def input_target(
+    record: handling.HandlingRecord, path: str, *, dumped: dict[str, Any] | None = None
+) -> str:
+    """The id of the input a path is written in on its section's form ("" when unknown);
+    `dumped` is `handling.dump(record)` when the caller has it already."""
+    document: Any = handling.dump(record) if dumped is None else dumped
     names: list[str] = []
     for part, row_id in re.findall(r"([a-z_]+)(?:\[([a-z0-9]+)\])?", path):
         names.append(part)
@@ -314,9 +329,15 @@ def input_target(record: handling.HandlingRecord, path: str) -> str:
     return record_forms.input_id(name)
 
 
-def anchor_for(record: handling.HandlingRecord, path: str) -> str:
-    """The opinion anchor of a finding: its path, else the row it is in, else none."""
-    valid = {anchor for _, choices in anchors.anchor_choices(record) for anchor, _ in choices}
+def valid_anchors(record: handling.HandlingRecord) -> set[str]:
+    """The paths an opinion on the record may be anchored to."""
+    return {anchor.path for anchor in anchors.anchors_of(record)}
+
+
+def anchor_for(record: handling.HandlingRecord, path: str, *, valid: set[str] | None = None) -> str:
+    """The opinion anchor of a finding: its path, else the row it is in, else none
+    (`valid` is `valid_anchors(record)` when the caller has it already)."""
+    valid = valid_anchors(record) if valid is None else valid
     if path in valid:
         return path
     row = path.split("]", 1)[0] + "]" if "[" in path else ""
@@ -327,25 +348,36 @@ def items_of(
     consultation: Consultation,
     record: handling.HandlingRecord,
     *,
+    version: HandlingRecordVersion | None = None,
     findings: list[Finding] | None = None,
     checklist: bool = True,
+    explanations: dict[str, Explanation] | None = None,
+    checklist_entries: list[Item] | None = None,
 ) -> list[Item]:
-    """The findings on a record with the department's explanations, and the checklist's items,
-    most serious first."""
+    """The findings on a record with the department's explanations standing on its version
+    (by default the one being drafted, else the latest submitted), and the checklist's items,
+    most serious first.
+
+    `explanations` and `checklist_entries` spare the queries when the caller has loaded them.
+    """
     findings = services.review(consultation, record=record) if findings is None else findings
-    explanations = {
-        (e.rule, e.path): e
-        for e in Explanation.objects.filter(consultation=consultation).select_related("written_by")
-    }
+    if explanations is None:
+        if version is None:
+            version = services.current_version(consultation)
+        explanations = services.explanations_of(consultation, version)
+    dumped: dict[str, Any] | None = None
+    valid: set[str] | None = None
     items = []
     for finding in findings:
         item = Item(finding)
-        explanation = explanations.get((finding.rule, finding.path))
+        explanation = services.explanation_for(explanations, finding)
         if explanation is not None:
             item.explanation = explanation.text
             item.explained_by, item.explained_at = explanation.written_by, explanation.written_at
         if finding.section in handling.SECTIONS:
-            target = input_target(record, finding.path)
+            if dumped is None:
+                dumped = handling.dump(record)
+            target = input_target(record, finding.path, dumped=dumped)
             edit = _url("consultations:record_edit", consultation, section=finding.section)
             item.fix_url = f"{edit}#{target}" if target else edit
             view = _url("consultations:record_view", consultation)
@@ -354,15 +386,20 @@ def items_of(
             # About the consultation or its meetings, not a field: explained on its page.
             detail = _url("consultations:consultation_detail", consultation)
             item.fix_url = f"{detail}#{item.html_id}"
-        item.anchor = anchor_for(record, finding.path)
+        if valid is None:
+            valid = valid_anchors(record)
+        item.anchor = anchor_for(record, finding.path, valid=valid)
         items.append(item)
     if checklist:
-        items.extend(checklist_items(consultation))
+        items.extend(
+            checklist_items(consultation) if checklist_entries is None else checklist_entries
+        )
     return sorted(items, key=lambda i: SEVERITY_ORDER[i.finding.severity])
 
 
-def item_of(items: Iterable[Item], rule: str, path: str) -> Item | None:
-    return next((i for i in items if (i.rule, i.path) == (rule, path)), None)
+def item_of(items: Iterable[Item], key: str) -> Item | None:
+    """The item of a finding, by the finding's key."""
+    return next((i for i in items if i.key == key), None)
 
 
 def blocking(items: Iterable[Item]) -> list[Item]:
@@ -526,7 +563,7 @@ def prereview(
     return PreReview(
         consultation,
         version,
-        items=items_of(consultation, record, findings=findings),
+        items=items_of(consultation, record, version=version, findings=findings),
         may_raise=version.is_submitted and may_raise_opinions(user, consultation),
         may_explain=drafter
         and lifecycle.may(consultation, "edit_record")
@@ -583,22 +620,67 @@ class AgendaReview:
 
 def _version_before(meeting: Meeting, consultation: Consultation) -> HandlingRecordVersion | None:
     """The version the meeting had before it: the one it answered, if it answered one there;
-    otherwise the latest submitted (a version filed after the answer is not the meeting's)."""
-    decision = consultation.decisions.filter(
-        meeting=meeting, answered_version__isnull=False
-    ).first()
-    if decision is not None:
-        return decision.answered_version
-    return lifecycle.latest_submitted_version(consultation)
+    otherwise the latest submitted (a version filed after the answer is not the meeting's).
+
+    Reads what `meeting_review` prefetched: `meeting_decisions` and `submitted_versions`.
+    """
+    decisions: list[Decision] = getattr(consultation, "meeting_decisions", [])
+    if decisions:
+        return decisions[0].answered_version
+    submitted: list[HandlingRecordVersion] = getattr(consultation, "submitted_versions", [])
+    return submitted[0] if submitted else None
+
+
+def _questions_asked(
+    questions: list[ChecklistQuestion], kinds: Iterable[ConsultationKind]
+) -> list[ChecklistQuestion]:
+    """`questions_for` over questions loaded once with their kinds."""
+    wanted = {kind.pk for kind in kinds}
+    return [
+        question
+        for question in questions
+        if not question.kinds.all() or any(k.pk in wanted for k in question.kinds.all())
+    ]
 
 
 def meeting_review(meeting: Meeting) -> list[AgendaReview]:
     """Every consultation on the meeting's agenda, in agenda order, with its open findings on
-    the version submitted to the council."""
+    the version submitted to the council. The queries do not grow with the agenda: versions,
+    facts, kinds, explanations and checklist answers are loaded for all consultations at once.
+    """
     consultations = (
         Consultation.objects.filter(agenda_items__meeting=meeting)
         .select_related("council", "department")
+        .prefetch_related(
+            "kinds",
+            Prefetch(
+                "record_versions",
+                queryset=HandlingRecordVersion.objects.submitted().order_by("-number"),
+                to_attr="submitted_versions",
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(
+                    meeting=meeting, answered_version__isnull=False
+                ).select_related("answered_version"),
+                to_attr="meeting_decisions",
+            ),
+            Prefetch("attachments", queryset=Attachment.objects.prefetch_related("facts")),
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("meeting")),
+            Prefetch(
+                "finding_explanations",
+                queryset=Explanation.objects.select_related("version", "written_by"),
+            ),
+            Prefetch(
+                "checklist_answers", queryset=ChecklistAnswer.objects.select_related("answered_by")
+            ),
+        )
         .order_by("agenda_items__order", "fiscal_year", "number")
+    )
+    questions = list(
+        ChecklistQuestion.objects.filter(active=True)
+        .prefetch_related("kinds")
+        .order_by("order", "id")
     )
     rows: list[AgendaReview] = []
     seen: set[int] = set()
@@ -608,7 +690,30 @@ def meeting_review(meeting: Meeting) -> list[AgendaReview]:
         seen.add(consultation.pk)
         version = _version_before(meeting, consultation)
         record = record_of(version)
-        items = items_of(consultation, record) if record is not None else []
+        items: list[Item] = []
+        if record is not None:
+            kinds = list(consultation.kinds.all())
+            context = context_from(
+                consultation,
+                record,
+                kinds=kinds,
+                attachments=consultation.attachments.all(),
+                agenda_items=consultation.agenda_items.all(),
+            )
+            items = items_of(
+                consultation,
+                record,
+                version=version,
+                findings=evaluate(context),
+                explanations=services.effective_explanations(
+                    consultation.finding_explanations.all(), version
+                ),
+                checklist_entries=checklist_items(
+                    consultation,
+                    questions=_questions_asked(questions, kinds),
+                    answers={a.question_id: a for a in consultation.checklist_answers.all()},
+                ),
+            )
         rows.append(
             AgendaReview(
                 consultation,
@@ -618,3 +723,31 @@ def meeting_review(meeting: Meeting) -> list[AgendaReview]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class MeetingItem:
+    """A finding about the meeting itself (quorum, minutes, decisions), as shown."""
+
+    finding: Finding
+
+    @property
+    def rule(self) -> str:
+        return self.finding.rule
+
+    @property
+    def severity(self) -> str:
+        return self.finding.severity.value
+
+    @property
+    def severity_label(self) -> str:
+        return _(SEVERITY_LABELS[self.finding.severity])
+
+    @property
+    def text(self) -> str:
+        return self.finding.text()
+
+
+def meeting_items(meeting: Meeting, *, today: dt.date | None = None) -> list[MeetingItem]:
+    """The meeting-level rules' findings on the meeting, most serious first."""
+    return [MeetingItem(finding) for finding in meeting_findings(meeting, today=today)]

@@ -94,10 +94,15 @@ def explain(request: AuthenticatedRequest, council: str, key: str) -> HttpRespon
             % {"label": consultation.label, "status": consultation.get_status_display()},
         )
         return _go(request, _detail_url(consultation))
-    record = lifecycle.working_record(consultation)
-    items = pages.items_of(consultation, record, checklist=False)
-    item = pages.item_of(items, form.data.get("rule", ""), form.data.get("path", ""))
-    if item is None:
+    draft = lifecycle.draft_version(consultation)
+    record = pages.record_of(draft)
+    items = (
+        pages.items_of(consultation, record, version=draft, checklist=False)
+        if record is not None
+        else []
+    )
+    item = pages.item_of(items, form.data.get("key", ""))
+    if item is None or draft is None:
         messages.info(request, _("That finding no longer stands on the draft."))
         return _go(request, back)
     if not form.is_valid():
@@ -108,11 +113,7 @@ def explain(request: AuthenticatedRequest, council: str, key: str) -> HttpRespon
         messages.error(request, item.error)
         return redirect(f"{back}#{item.html_id}")
     explanation = services.explain_finding(
-        actor=user,
-        consultation=consultation,
-        rule=item.rule,
-        path=item.path,
-        text=form.cleaned_data["text"],
+        actor=user, consultation=consultation, finding=item.finding, text=form.cleaned_data["text"]
     )
     item.explanation = explanation.text
     item.explained_by, item.explained_at = explanation.written_by, explanation.written_at
@@ -173,11 +174,12 @@ def finding_opinion(request: AuthenticatedRequest, council: str, key: str) -> Ht
         )
         return redirect(_detail_url(consultation))
     form = FindingForm(request.POST)
-    record = pages.record_of(pages.version_for(user, consultation))
+    version = pages.version_for(user, consultation)
+    record = pages.record_of(version)
     item = None
     if form.is_valid() and record is not None:
-        items = pages.items_of(consultation, record)
-        item = pages.item_of(items, form.cleaned_data["rule"], form.cleaned_data["path"])
+        items = pages.items_of(consultation, record, version=version)
+        item = pages.item_of(items, form.cleaned_data["key"])
     if item is None:
         messages.error(request, _("That finding no longer stands on the record."))
         return redirect(_detail_url(consultation, "prereview"))
@@ -207,8 +209,20 @@ def meeting_summary(
     meeting = council_access.get_meeting_for_user(
         request.user, council, fiscal_year, number, write=True
     )
+    meeting_items = pages.meeting_items(meeting)
+    if _is_htmx(request):
+        # The meeting page loads the meeting-level findings alone, after it is shown.
+        return render(
+            request,
+            "review/_meeting_findings.html",
+            {"meeting": meeting, "meeting_items": meeting_items, "summary_url": request.path},
+        )
     rows = pages.meeting_review(meeting)
-    return render(request, "review/meeting_summary.html", {"meeting": meeting, "rows": rows})
+    return render(
+        request,
+        "review/meeting_summary.html",
+        {"meeting": meeting, "rows": rows, "meeting_items": meeting_items},
+    )
 
 
 # The checklist --------------------------------------------------------------------------
@@ -260,8 +274,11 @@ def findings_open_page(
     request: AuthenticatedRequest, consultation: Consultation, error: lifecycle.FindingsOpenError
 ) -> HttpResponse:
     """The page listing the must-fix findings that stand in the way of submission."""
-    record = lifecycle.working_record(consultation)
-    items = pages.items_of(consultation, record, findings=list(error.findings), checklist=False)
+    version = services.current_version(consultation)
+    record = pages.record_of(version) or lifecycle.working_record(consultation)
+    items = pages.items_of(
+        consultation, record, version=version, findings=list(error.findings), checklist=False
+    )
     return render(
         request,
         "review/findings_open.html",

@@ -20,6 +20,7 @@ from mamori.consultations.models import (
 )
 from mamori.consultations.tests.helpers import audited, sends_to_sign_in, signed_in, url_of
 from mamori.council.models import AgendaItem, Meeting, Minutes
+from mamori.review.tests.fixtures import full_data
 
 pytestmark = pytest.mark.django_db
 
@@ -62,15 +63,10 @@ def answered_with_versions(
 
 
 def contractor_chosen() -> dict[str, Any]:
-    return testing.record_data(
-        outsourcing={
-            "outsourced": True,
-            "procurement": {"value": "proposal"},
-            "contractor": {"value": "株式会社まもり"},
-            "work_location": {"value": "市役所内"},
-            "support_method": {"value": "remote"},
-        }
-    )
+    """A fully specified outsourcing record (no pre-review finding) naming its contractor."""
+    data = full_data()
+    data["outsourcing"]["contractor"] = {"value": "株式会社まもり", "certainty": "fixed"}
+    return data
 
 
 class TestReturning:

@@ -13,6 +13,7 @@ the Japanese titles of the finding's path.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -90,6 +91,13 @@ class Finding:
             "message": self.text(),
             "precedent": _(self.precedent) if self.precedent else "",
         }
+
+    @property
+    def key(self) -> str:
+        """A stable key of the finding: its rule, its path and a short hash of its message's
+        msgid, so two findings of one rule on one field are told apart."""
+        digest = hashlib.sha256(self.message.encode()).hexdigest()[:10]
+        return f"{self.rule}:{self.path}:{digest}"
 
 
 def field_name(path: str) -> str:

@@ -54,18 +54,22 @@ def carry_out_medium(context: Context) -> Iterator[Finding]:
         )
 
 
+# One message per medium: the field's own title (持ち出し可) does not say which.
+PAPER_UNANSWERED = gettext_noop(
+    "Carry-out is allowed, but whether paper may be carried out is not answered: say whether "
+    "it may leave."
+)
+ELECTRONIC_UNANSWERED = gettext_noop(
+    "Carry-out is allowed, but whether electronic media may be carried out is not answered: "
+    "say whether they may leave."
+)
+
+
 def _medium_unanswered(context: Context) -> Iterator[Finding]:
     carry = context.record.carry_out
-    for medium in ("paper", "electronic"):
+    for medium, message in (("paper", PAPER_UNANSWERED), ("electronic", ELECTRONIC_UNANSWERED)):
         if blank(getattr(carry, medium).allowed):
-            yield from findings_at(
-                "R10",
-                [f"carry_out.{medium}.allowed"],
-                gettext_noop(
-                    "Carry-out is allowed, but %(field)s is not answered: say whether this "
-                    "medium may leave."
-                ),
-            )
+            yield from findings_at("R10", [f"carry_out.{medium}.allowed"], message)
     if (
         carry.paper.allowed.value is True
         and carry.electronic.allowed.value is True

@@ -5,19 +5,23 @@ rests on plans (予定/未定) where the council needs facts.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from pydantic import BaseModel
 
 from mamori.consultations import handling
+from mamori.core import eras
 from mamori.review.rules import (
     Context,
-    DeclaredFact,
     Finding,
     Severity,
+    blank,
     findings_at,
     not_fixed,
     outsourced,
@@ -38,19 +42,48 @@ KINDS_OF_CONSULTATION = gettext_noop(
 )
 
 
-def _unfixed(context: Context) -> list[tuple[str, str]]:
-    """The (path, name) of the contractor, data items and recipients still 予定 or 未定."""
+def _unfixed(context: Context) -> list[tuple[str, str, str]]:
+    """The (path, message, name) of the contractor, data items and recipients still 予定/未定."""
     record = context.record
-    found: list[tuple[str, str]] = []
-    if outsourced(context) and not_fixed(record.outsourcing.contractor):
-        found.append(("outsourcing.contractor", record.outsourcing.contractor.value or ""))
-    for section, rows in (("items", record.items), ("recipients", record.recipients)):
+    found: list[tuple[str, str, str]] = []
+    contractor = record.outsourcing.contractor
+    if outsourced(context) and not_fixed(contractor):
+        if blank(contractor) or contractor.certainty == handling.Certainty.UNDECIDED:
+            found.append(("outsourcing.contractor", CONTRACTOR_UNDECIDED, contractor.value or ""))
+        else:
+            found.append(("outsourcing.contractor", CONTRACTOR_PLANNED, contractor.value or ""))
+    for section, rows, message in (
+        ("items", record.items, ITEM_NOT_FIXED),
+        ("recipients", record.recipients, RECIPIENT_NOT_FIXED),
+    ):
         found.extend(
-            (row_path(section, row), row.name)
+            (row_path(section, row), message, row.name)
             for row in rows
             if row.certainty != handling.Certainty.FIXED
         )
     return found
+
+
+# The contractor's title carries a form hint, so these messages name it themselves.
+CONTRACTOR_UNDECIDED = gettext_noop(
+    "The contractor is not decided: the council cannot judge a handling that may still "
+    "change. Consult when it is fixed, or explain why the council is asked now."
+)
+CONTRACTOR_PLANNED = gettext_noop(
+    "The contractor is only planned (%(name)s) and not fixed: the council cannot judge a "
+    "handling that may still change. Consult when it is fixed, or explain why the council is "
+    "asked now."
+)
+ITEM_NOT_FIXED = gettext_noop(
+    "The data item 「%(name)s」 is not fixed (planned or undecided): the council cannot judge a "
+    "handling that may still change. Consult when it is fixed, or explain why the council is "
+    "asked now."
+)
+RECIPIENT_NOT_FIXED = gettext_noop(
+    "The recipient 「%(name)s」 is not fixed (planned or undecided): the council cannot judge a "
+    "handling that may still change. Consult when it is fixed, or explain why the council is "
+    "asked now."
+)
 
 
 @rule(
@@ -61,17 +94,8 @@ def _unfixed(context: Context) -> list[tuple[str, str]]:
 )
 def consulted_too_early(context: Context) -> Iterator[Finding]:
     """The contractor, a data item or a recipient is only planned or undecided."""
-    for path, name in _unfixed(context):
-        yield from findings_at(
-            "R23",
-            [path],
-            gettext_noop(
-                "%(field)s %(name)s is not fixed (planned or undecided): the council cannot "
-                "judge a handling that may still change. Consult when it is fixed, or explain "
-                "why the council is asked now."
-            ),
-            name=name,
-        )
+    for path, message, name in _unfixed(context):
+        yield from findings_at("R23", [path], message, name=name)
 
 
 @rule(
@@ -95,18 +119,6 @@ def reconsult_on_change(context: Context) -> Iterator[Finding]:
         )
 
 
-def _as_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return ",".join(_as_text(v) for v in value)
-    return "" if value is None else str(value).strip()
-
-
 MISSING = object()
 
 
@@ -127,11 +139,56 @@ def _value_at(record: handling.HandlingRecord, path: str) -> tuple[bool, Any]:
 
 # A record saying "both" agrees with a document naming one of the two.
 BOTH = {handling.Medium.BOTH.value, handling.Support.BOTH.value}
+YES = {"はい", "yes", "true", "有", "あり", "可"}
+NO = {"いいえ", "no", "false", "無", "なし", "不可"}
+COUNT = re.compile(r"(?P<number>\d[\d,]*)\s*(人|件|名)?")
 
 
-def _contradicts(recorded: str, fact: DeclaredFact) -> bool:
-    stated = fact.value.strip().casefold()
-    return recorded.casefold() != stated and not (recorded in BOTH and stated)
+def _folded(text: str) -> str:
+    """Text folded for comparison: NFKC (full-width to half-width), case and spaces ignored."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _spellings(member: StrEnum) -> set[str]:
+    """A choice as a document may write it: its value, its English or Japanese label, or the
+    label without its parenthesised gloss (遠隔対応 for 遠隔対応（メール・ファクス・電話）)."""
+    label = handling.CHOICE_LABELS.get(member) or ""
+    with translation.override("ja"):
+        japanese = gettext(label) if label else ""
+    folded = {_folded(text) for text in (member.value, label, japanese) if text}
+    return folded | {text.split("(", 1)[0] for text in folded if "(" in text}
+
+
+def _enum_agrees(recorded: StrEnum, stated: str) -> bool:
+    if recorded.value in BOTH:
+        return True
+    for member in type(recorded):
+        if stated in _spellings(member):
+            return member == recorded
+    return False
+
+
+def _agrees(recorded: Any, stated_text: str) -> bool:
+    """Whether the text an attachment states means the value the record holds, by its type."""
+    stated = _folded(stated_text)
+    if isinstance(recorded, bool):
+        return stated in (YES if recorded else NO)
+    if isinstance(recorded, int):
+        match = COUNT.fullmatch(stated)
+        return match is not None and int(match["number"].replace(",", "")) == recorded
+    if isinstance(recorded, dt.date):
+        try:
+            return eras.parse_date(stated_text) == recorded
+        except eras.EraDateError:
+            return False
+    if isinstance(recorded, StrEnum):
+        return _enum_agrees(recorded, stated)
+    if isinstance(recorded, list):
+        parts = {part for part in re.split(r"[,、・/]", stated) if part}
+        return len(parts) == len(recorded) and all(
+            any(_agrees(value, part) for part in parts) for value in recorded
+        )
+    return stated == _folded(str(recorded))
 
 
 @rule(
@@ -146,14 +203,13 @@ def attachment_contradicts(context: Context) -> Iterator[Finding]:
         found, raw = _value_at(context.record, fact.path)
         if not found:
             continue
-        value = _as_text(raw)
         wording = fact.quote or fact.value
-        if not value:
+        if raw is None or raw == [] or (isinstance(raw, str) and not raw.strip()):
             message = gettext_noop(
                 "%(document)s states 「%(wording)s」, but %(field)s is empty in the record: "
                 "fill it in, or correct the document."
             )
-        elif _contradicts(value, fact):
+        elif not _agrees(raw, fact.value):
             message = gettext_noop(
                 "%(document)s states 「%(wording)s」, which contradicts %(field)s in the "
                 "record: correct one of them."

@@ -268,15 +268,19 @@ def subcontracting_approval(context: Context) -> list[Finding]:
 )
 def penalties(context: Context) -> list[Finding]:
     """Contractor staff are not liable as city staff are, or a breach has no consequence."""
-    return _missing(
-        context,
-        "R22",
-        ["penalty_equal_to_staff", "breach_sanctions"],
-        gettext_noop(
-            "%(field)s is not in the contract: contractor staff who leak personal data must be "
-            "liable as city staff are, and a breach must allow termination and damages."
-        ),
+    return _missing(context, "R22", ["penalty_equal_to_staff"], PENALTY_MISSING) + _missing(
+        context, "R22", ["breach_sanctions"], SANCTIONS_MISSING
     )
+
+
+PENALTY_MISSING = gettext_noop(
+    "%(field)s is not in the contract: contractor staff who leak personal data must be liable "
+    "as city staff are."
+)
+SANCTIONS_MISSING = gettext_noop(
+    "%(field)s is not in the contract: a breach by the contractor must allow the city to "
+    "terminate the contract, claim damages and publish the breach."
+)
 
 
 @rule(

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from mamori import testing
 from mamori.conftest import Personas
-from mamori.consultations import lifecycle
+from mamori.consultations import handling, lifecycle
 from mamori.consultations.models import Consultation
 from mamori.consultations.tests.helpers import (
     EVERY_ROLE,
@@ -59,10 +59,16 @@ def explain_url(consultation: Consultation) -> str:
     )
 
 
+def r10_finding() -> rules.Finding:
+    """The must-fix finding R10 raises on R10_RECORD."""
+    record = handling.HandlingRecord.model_validate(R10_RECORD)
+    (finding,) = rules.evaluate(rules.Context(record=record), only=["R10"])
+    return finding
+
+
 def explanation(**overrides: str) -> dict[str, str]:
     return {
-        "rule": "R10",
-        "path": R10_PATH,
+        "key": r10_finding().key,
         "text": "紙の原本は持ち出さない運用とする。",
         **overrides,
     }
@@ -84,7 +90,7 @@ class TestTheGate:
         self, personas: Personas, draft: Consultation
     ) -> None:
         services.explain_finding(
-            actor=personas.staff, consultation=draft, rule="R10", path=R10_PATH, text="理由"
+            actor=personas.staff, consultation=draft, finding=r10_finding(), text="理由"
         )
         lifecycle.submit_consultation(actor=personas.staff, consultation=draft, on=TODAY)
         draft.refresh_from_db()
@@ -102,8 +108,7 @@ class TestTheGate:
         services.explain_finding(
             actor=personas.staff,
             consultation=draft,
-            rule="R10",
-            path="carry_out.paper.allowed",
+            finding=rules.Finding("R10", rules.Severity.MUST_FIX, "carry_out.paper.allowed", "x"),
             text="理由",
         )
         with pytest.raises(lifecycle.FindingsOpenError):
@@ -189,7 +194,7 @@ class TestExplaining:
         self, client: Client, personas: Personas, draft: Consultation
     ) -> None:
         response = signed_in(client, personas, "staff").post(
-            explain_url(draft), explanation(rule="R99", path="purpose.purpose")
+            explain_url(draft), explanation(key="R99:purpose.purpose:0123456789")
         )
         assert response.status_code == 302
         assert not Explanation.objects.exists()

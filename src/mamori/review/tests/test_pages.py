@@ -22,6 +22,7 @@ from mamori.consultations.models import (
     AttachmentFact,
     Consultation,
     ConsultationKind,
+    HandlingRecordVersion,
     Opinion,
 )
 from mamori.consultations.tests.helpers import (
@@ -61,6 +62,17 @@ def r10_text() -> str:
     return gettext(R10_MESSAGE)
 
 
+def r10_finding() -> Finding:
+    """The must-fix finding R10 raises on R10_RECORD."""
+    return Finding("R10", Severity.MUST_FIX, R10_PATH, R10_MESSAGE)
+
+
+def submit_directly(version: HandlingRecordVersion, by: Any) -> None:
+    """Freeze a draft version as submitted, without the lifecycle (and its gate)."""
+    now = timezone.now()
+    HandlingRecordVersion.objects.filter(pk=version.pk).update(submitted_at=now, submitted_by=by)
+
+
 def review_url(name: str, consultation: Consultation, **kwargs: Any) -> str:
     return reverse(
         f"review:{name}",
@@ -88,14 +100,14 @@ def on_agenda(personas: Personas, meeting: Meeting) -> Consultation:
     consultation = testing.make_consultation(
         personas.council, personas.shogai, status=Consultation.Status.ON_AGENDA
     )
-    testing.make_version(consultation, data=R10_RECORD, submitted=True, by=personas.staff)
+    version = testing.make_version(consultation, data=R10_RECORD, by=personas.staff)
     services.explain_finding(
         actor=personas.staff,
         consultation=consultation,
-        rule="R10",
-        path=R10_PATH,
+        finding=r10_finding(),
         text="電子媒体での持ち出しは行わない運用とする。",
     )
+    submit_directly(version, personas.staff)
     testing.put_on_agenda(meeting, consultation)
     return consultation
 
@@ -133,7 +145,7 @@ class TestTheDraftingPage:
         self, client: Client, personas: Personas, draft: Consultation
     ) -> None:
         services.explain_finding(
-            actor=personas.staff, consultation=draft, rule="R10", path=R10_PATH, text="理由"
+            actor=personas.staff, consultation=draft, finding=r10_finding(), text="理由"
         )
         response = signed_in(client, personas, "staff").get(
             url_of("record_edit", draft, section="carry_out")
@@ -313,7 +325,7 @@ class TestTheOneClickOpinion:
         self, client: Client, personas: Personas, on_agenda: Consultation, meeting: Meeting
     ) -> None:
         response = signed_in(client, personas, "member").post(
-            self.url(on_agenda), {"rule": "R10", "path": R10_PATH}
+            self.url(on_agenda), {"key": r10_finding().key}
         )
         opinion = Opinion.objects.get(consultation=on_agenda)
         assert response.status_code == 302
@@ -332,8 +344,8 @@ class TestTheOneClickOpinion:
         self, client: Client, personas: Personas, on_agenda: Consultation
     ) -> None:
         client = signed_in(client, personas, "member")
-        first = client.post(self.url(on_agenda), {"rule": "R10", "path": R10_PATH})
-        second = client.post(self.url(on_agenda), {"rule": "R10", "path": R10_PATH})
+        first = client.post(self.url(on_agenda), {"key": r10_finding().key})
+        second = client.post(self.url(on_agenda), {"key": r10_finding().key})
         assert first["Location"] == second["Location"]
         assert Opinion.objects.filter(consultation=on_agenda).count() == 1
 
@@ -345,7 +357,8 @@ class TestTheOneClickOpinion:
             yield Finding("T99", Severity.NOTE, "carry_out", "A note on carry-out.")
 
         signed_in(client, personas, "member").post(
-            self.url(on_agenda), {"rule": "T99", "path": "carry_out"}
+            self.url(on_agenda),
+            {"key": Finding("T99", Severity.NOTE, "carry_out", "A note on carry-out.").key},
         )
         opinion = Opinion.objects.get(consultation=on_agenda)
         assert (opinion.text, opinion.anchor) == ("A note on carry-out.", "")
@@ -354,7 +367,7 @@ class TestTheOneClickOpinion:
         self, client: Client, personas: Personas, on_agenda: Consultation
     ) -> None:
         response = signed_in(client, personas, "member").post(
-            self.url(on_agenda), {"rule": "R10", "path": "purpose.purpose"}
+            self.url(on_agenda), {"key": "R10:purpose.purpose:0123456789"}
         )
         assert response.status_code == 302
         assert not Opinion.objects.exists()
@@ -364,7 +377,7 @@ class TestTheOneClickOpinion:
     ) -> None:
         Consultation.objects.filter(pk=on_agenda.pk).update(status=Consultation.Status.CLOSED)
         response = signed_in(client, personas, "member").post(
-            self.url(on_agenda), {"rule": "R10", "path": R10_PATH}
+            self.url(on_agenda), {"key": r10_finding().key}
         )
         assert response.status_code == 302
         assert not Opinion.objects.exists()
@@ -374,7 +387,7 @@ class TestTheOneClickOpinion:
         self, client: Client, personas: Personas, on_agenda: Consultation, role: str
     ) -> None:
         response = signed_in(client, personas, role).post(
-            self.url(on_agenda), {"rule": "R10", "path": R10_PATH}
+            self.url(on_agenda), {"key": r10_finding().key}
         )
         assert response.status_code == 403
         assert not Opinion.objects.exists()
@@ -382,7 +395,7 @@ class TestTheOneClickOpinion:
     def test_signed_out_visitors_are_sent_to_sign_in(
         self, client: Client, on_agenda: Consultation
     ) -> None:
-        assert sends_to_sign_in(client.post(self.url(on_agenda), {"rule": "R10"}))
+        assert sends_to_sign_in(client.post(self.url(on_agenda), {"key": r10_finding().key}))
 
 
 # The meeting's pre-review --------------------------------------------------------------------

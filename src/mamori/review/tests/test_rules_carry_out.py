@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from mamori.review.rules import Severity
 from mamori.review.tests.fixtures import changed, context, findings, paths
 
@@ -11,6 +13,24 @@ class TestCarryOutMedium:
         ctx = context(changed(**{"carry_out.electronic.allowed": {"value": None}}))
         assert paths("R10", ctx) == ["carry_out.electronic.allowed"]
         assert findings("R10", ctx)[0].severity == Severity.MUST_FIX
+
+    def test_it_says_which_medium_is_unanswered(self) -> None:
+        data = changed(
+            **{
+                "carry_out.paper.allowed": {"value": None},
+                "carry_out.electronic.allowed": {"value": True},
+            }
+        )
+        [paper] = findings("R10", context(data))
+        data = changed(**{"carry_out.electronic.allowed": {"value": None}})
+        [electronic] = findings("R10", context(data))
+        with translation.override("en"):
+            assert "paper" in paper.text()
+            assert "electronic" not in paper.text()
+            assert "electronic media" in electronic.text()
+        with translation.override("ja"):
+            assert "紙" in paper.text()
+            assert "電子媒体" in electronic.text()
 
     def test_it_refuses_electronic_carry_out_of_a_paper_only_record(self) -> None:
         data = changed(

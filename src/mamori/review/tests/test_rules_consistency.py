@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils import translation
 
 from mamori.review.rules import DeclaredFact, Severity
@@ -28,6 +29,22 @@ class TestConsultedTooEarly:
 
     def test_it_accepts_a_fixed_record(self) -> None:
         assert paths("R23", context()) == []
+
+    def test_it_names_a_row_by_its_section_and_name_without_stray_spaces(self) -> None:
+        data = changed()
+        data["recipients"][0]["certainty"] = "planned"
+        [finding] = findings("R23", context(data))
+        with translation.override("ja"):
+            assert finding.text().startswith(
+                "提供先「ハローワーク」が確定していません（予定又は未定）"
+            )
+
+    def test_it_names_the_contractor_without_the_forms_hint(self) -> None:
+        data = changed(**{"outsourcing.contractor": {"value": None, "certainty": "undecided"}})
+        [finding] = findings("R23", context(data))
+        with translation.override("ja"):
+            assert finding.text().startswith("「受託者」が未定です")
+            assert "空欄" not in finding.text()
 
 
 class TestReconsultOnChange:
@@ -70,6 +87,44 @@ class TestAttachmentContradicts:
             DeclaredFact("no.such.path", "x"),
         )
         assert paths("R24", context(facts=facts)) == ["carry_out.electronic.allowed"]
+
+
+class TestAttachmentSpellsTheRecordsValueDifferently:
+    """The same value written another way (和暦, full-width, a label) is no contradiction."""
+
+    @pytest.mark.parametrize(
+        ("path", "value"),
+        [
+            ("outsourcing.contractor_certification_expires", "令和9年3月31日"),
+            ("outsourcing.contractor_certification_expires", "R9.3.31"),
+            ("outsourcing.contractor_certification_expires", "２０２７－０３－３１"),
+            ("outsourcing.staff_count", "２"),
+            ("outsourcing.staff_count", "2人"),
+            ("outsourcing.support_method", "訪問対応"),
+            ("outsourcing.support_method", "On site"),
+            ("outsourcing.contractor", "社会福祉法人　けやき野会"),
+            ("outsourcing.contractor_certifications", "プライバシーマーク"),
+            ("carry_out.paper.allowed", "はい"),
+            ("carry_out.electronic.allowed", "いいえ"),
+            ("carry_out.electronic.allowed", "No"),
+        ],
+    )
+    def test_it_accepts_the_same_value_written_differently(self, path: str, value: str) -> None:
+        assert paths("R24", context(facts=stated(path, value))) == []
+
+    @pytest.mark.parametrize(
+        ("path", "value"),
+        [
+            ("outsourcing.contractor_certification_expires", "令和9年4月1日"),
+            ("outsourcing.contractor_certification_expires", "3月末"),
+            ("outsourcing.staff_count", "３"),
+            ("outsourcing.support_method", "遠隔対応"),
+            ("outsourcing.contractor_certifications", "ISMS"),
+            ("carry_out.electronic.allowed", "はい"),
+        ],
+    )
+    def test_it_still_flags_a_real_contradiction(self, path: str, value: str) -> None:
+        assert paths("R24", context(facts=stated(path, value))) == [path]
 
 
 class TestRecordMatchesKinds:

@@ -4,8 +4,9 @@ and not; none of them applies when the work is not outsourced."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
-from mamori.review.tests.fixtures import CLAUSES, changed, context, paths
+from mamori.review.tests.fixtures import CLAUSES, changed, context, findings, paths
 
 # (rule, a clause it requires)
 CLAUSE_RULES = [
@@ -101,3 +102,20 @@ class TestClauseReference:
 
     def test_it_is_satisfied_by_cited_clauses(self) -> None:
         assert paths("S07", context()) == []
+
+
+class TestPenalties:
+    def test_each_clause_has_its_own_message(self) -> None:
+        data = without("breach_sanctions", False)
+        data["safeguards"]["penalty_equal_to_staff"]["present"] = False
+        by_path = {f.path: f for f in findings("R22", context(data))}
+        penalty = by_path["safeguards.penalty_equal_to_staff"]
+        breach = by_path["safeguards.breach_sanctions"]
+        with translation.override("en"):
+            assert "liable as city staff" in penalty.text()
+            assert "staff" not in breach.text()
+            assert "terminate" in breach.text()
+            assert "publish" in breach.text()
+        with translation.override("ja"):
+            assert "職員" not in breach.text()
+            assert "公表" in breach.text()
