@@ -113,9 +113,45 @@ def main() -> None:
     print(f"indexed {total:,} documents in {time.perf_counter() - started:.0f} s", flush=True)
     try:
         measure(secretariat, args.runs)
+        measure_rules(args.runs * 20)
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)  # a full-size database is ~700 MB
+
+
+def measure_rules(runs: int) -> None:
+    """Every pre-review rule over one consultation of this archive: its 200-item record, its
+    attachments' facts, kinds and meeting date read from the database (goal under 5 ms)."""
+    from mamori import testing
+    from mamori.consultations.models import Consultation
+    from mamori.review import services
+    from mamori.review.tests.fixtures import full_data
+
+    consultation = Consultation.objects.order_by("-pk").first()
+    assert consultation is not None  # noqa: S101
+    data = full_data()
+    data["items"] = [{"row_id": f"i{n}", "name": f"項目{n}"} for n in range(200)]
+    testing.make_version(consultation, data=data, submitted=True)
+    services.review(consultation)  # warm up
+    from mamori.review.rules import evaluate
+
+    context = services.context_for(consultation)
+    alone = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        evaluate(context)
+        alone.append((time.perf_counter() - started) * 1000)
+    print(f"\nrules alone over that record: p50 {percentile(alone, 0.5):.2f} ms", end="")
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        services.review(consultation)
+        timings.append((time.perf_counter() - started) * 1000)
+    print(
+        f"\nrules over one consultation (200 items, read from the database): "
+        f"p50 {percentile(timings, 0.5):.2f} ms  p95 {percentile(timings, 0.95):.2f} ms  "
+        f"(goal < 5 ms)"
+    )
 
 
 def build(consultations: int, opinions_each: int) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,7 +144,10 @@ def latest_submitted_version(consultation: Consultation) -> HandlingRecordVersio
 
 def working_record(consultation: Consultation) -> handling.HandlingRecord:
     """The draft if there is one, else a copy of the latest submitted version, else empty."""
-    version = draft_version(consultation) or latest_submitted_version(consultation)
+    # One query: the draft (submitted_at empty) sorts first, then the newest version.
+    version = consultation.record_versions.order_by(
+        F("submitted_at").desc(nulls_first=True), "-number"
+    ).first()
     return version.record() if version is not None else handling.HandlingRecord()
 
 
