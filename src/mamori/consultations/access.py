@@ -98,13 +98,7 @@ def may_see_drafts(user: Any, consultation: Consultation) -> bool:
 
     Members read only what was submitted to them, on the pages and through the API alike.
     """
-    return bool(
-        user.is_authenticated
-        and (
-            user.is_secretariat
-            or (user.is_department_staff and consultation.department_id in department_ids_of(user))
-        )
-    )
+    return bool(user.is_authenticated and may_edit_consultation(user, consultation))
 
 
 def versions_visible_to(user: Any, consultation: Consultation) -> QuerySet[HandlingRecordVersion]:

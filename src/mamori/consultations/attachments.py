@@ -252,14 +252,10 @@ def _default_stem() -> str:
 # Who may do what ----------------------------------------------------------------------------
 
 
-def _is_system(actor: Any) -> bool:
-    return actor is None
-
-
 def may_attach_to(user: Any, consultation: Consultation) -> bool:
     """Staff of the consultation's department and the secretariat file attachments (and the
     system); whether they may now depends on the consultation's state: see `upload_refusal`."""
-    if _is_system(user):
+    if lifecycle.is_system(user):
         return True
     return bool(
         lifecycle.is_department_staff_of(user, consultation)
@@ -274,7 +270,7 @@ def upload_refusal(user: Any, consultation: Consultation) -> str | None:
     secretariat also while it is submitted. Afterwards what the council saw must not change."""
     if lifecycle.may(consultation, "submit"):
         return None
-    secretariat = _is_system(user) or (user.is_authenticated and user.is_secretariat)
+    secretariat = lifecycle.is_system(user) or (user.is_authenticated and user.is_secretariat)
     if secretariat and consultation.status in SECRETARIAT_UPLOAD_STATUSES:
         return None
     return _("%(label)s is “%(status)s”: documents cannot be attached now.") % _state_of(
@@ -291,7 +287,7 @@ def may_delete(user: Any, attachment: Attachment) -> bool:
     """The department takes an attachment back while the consultation is a draft or returned."""
     consultation = attachment.consultation
     return (
-        _is_system(user) or lifecycle.is_department_staff_of(user, consultation)
+        lifecycle.is_system(user) or lifecycle.is_department_staff_of(user, consultation)
     ) and consultation.status in DELETABLE_STATUSES
 
 
@@ -368,20 +364,13 @@ def upload_attachment(
             content_type=checked.content_type,
             size=checked.size,
             sha256=checked.sha256,
-            uploaded_by=actor if actor is not None else _system_user(consultation),
+            uploaded_by=actor if actor is not None else lifecycle.system_user(consultation),
             uploaded_at=at or timezone.now(),
         )
     except BaseException:
         # The row was not written: leave no file without a row behind.
         field.storage.delete(stored)
         raise
-
-
-def _system_user(consultation: Consultation) -> Any:
-    from mamori.accounts.models import User
-
-    user = User.objects.filter(department=consultation.department).order_by("pk").first()
-    return user or User.objects.order_by("pk").first()
 
 
 def delete_attachment(*, actor: Any, attachment: Attachment) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -669,6 +669,16 @@ def row_of(path: str) -> str | None:
     if "[" not in path:
         return None
     return path.split("[", 1)[1].split("]", 1)[0]
+
+
+def path_label(path: str) -> str:
+    """The titles leading to a path in the active language: 業務委託 / 修理の方針 (the path
+    itself when the schema does not know it, as for a fact declared under an older schema)."""
+    try:
+        titles = titles_of(path)
+    except KeyError:
+        return path
+    return " / ".join(gettext(title) for title in titles)
 
 
 def titles_of(path: str) -> tuple[str, ...]:

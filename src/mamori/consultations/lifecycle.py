@@ -103,7 +103,8 @@ def _check_state(consultation: Consultation, action: str) -> None:
         )
 
 
-def _is_system(actor: Any) -> bool:
+def is_system(actor: Any) -> bool:
+    """Whether the actor is the system itself (the demo loader, commands): `actor=None`."""
     return actor is None
 
 
@@ -117,12 +118,12 @@ def is_department_staff_of(actor: Any, consultation: Consultation) -> bool:
 
 
 def _require_department(actor: Any, consultation: Consultation) -> None:
-    if not (_is_system(actor) or is_department_staff_of(actor, consultation)):
+    if not (is_system(actor) or is_department_staff_of(actor, consultation)):
         raise PermissionDenied
 
 
 def _require_secretariat(actor: Any) -> None:
-    if not (_is_system(actor) or (actor.is_authenticated and actor.is_secretariat)):
+    if not (is_system(actor) or (actor.is_authenticated and actor.is_secretariat)):
         raise PermissionDenied
 
 
@@ -179,7 +180,7 @@ def save_record_draft(
             number=last + 1,
             data=data,
             note=note,
-            created_by=actor if actor is not None else _system_user(consultation),
+            created_by=actor if actor is not None else system_user(consultation),
             created_at=now,
             updated_at=now,
         )
@@ -193,9 +194,9 @@ def save_record_draft(
     )
 
 
-def _system_user(consultation: Consultation) -> Any:
-    # The demo and commands act as the system; a version still needs a creator to show, so
-    # it is credited to a member of the department's staff, or failing that the first user.
+def system_user(consultation: Consultation) -> Any:
+    """Who a row written by the system (the demo, commands) is credited to: a member of the
+    department's staff, or failing that the first user; a row still needs a person to show."""
     from mamori.accounts.models import User
 
     user = User.objects.filter(department=consultation.department).order_by("pk").first()
@@ -246,7 +247,7 @@ def submit_consultation(
     _require_department(actor, consultation)
     _check_state(consultation, "submit")
     draft = _complete_draft(consultation)
-    if not _is_system(actor):
+    if not is_system(actor):
         # The demo loads past records as they were filed, before there was a pre-review.
         _require_findings_explained(consultation)
     _freeze(actor, draft, "consultations.submit_consultation", at)
@@ -271,7 +272,7 @@ def file_version(
     if not note.strip():
         raise TransitionError(_("Say what changed in this version."))
     draft = _complete_draft(consultation)
-    if not _is_system(actor):
+    if not is_system(actor):
         # A version filed after the answer goes to the council as surely as the first one.
         _require_findings_explained(consultation)
     update_audited(draft, actor=actor, use_case="consultations.file_version", note=note)
@@ -407,7 +408,7 @@ def close_consultation(*, actor: Any, consultation: Consultation) -> Consultatio
 @transaction.atomic
 def withdraw_consultation(*, actor: Any, consultation: Consultation, reason: str) -> Consultation:
     """The department (or the secretariat) withdraws a consultation before the answer."""
-    if not (_is_system(actor) or actor.is_secretariat):
+    if not (is_system(actor) or actor.is_secretariat):
         _require_department(actor, consultation)
     _check_state(consultation, "withdraw")
     if not reason.strip():
@@ -428,7 +429,7 @@ def withdraw_consultation(*, actor: Any, consultation: Consultation, reason: str
 @transaction.atomic
 def close_opinion(*, actor: Any, opinion: Opinion) -> Opinion:
     """The member who raised it, the chair or the secretariat closes an opinion."""
-    if not _is_system(actor):
+    if not is_system(actor):
         own = actor.is_council_member and opinion.member_id == actor.pk
         chair = actor.is_council_member and _chairs(actor, opinion)
         if not (own or chair or actor.is_secretariat):
@@ -480,5 +481,5 @@ def promise_to_follow_up(*, actor: Any, opinion: Opinion) -> FollowUp:
 
 
 def _require_secretariat_or_department(actor: Any, consultation: Consultation) -> None:
-    if not (_is_system(actor) or actor.is_secretariat):
+    if not (is_system(actor) or actor.is_secretariat):
         _require_department(actor, consultation)

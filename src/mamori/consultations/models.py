@@ -10,8 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mamori.consultations import handling
 from mamori.core import eras
@@ -617,10 +617,5 @@ class AttachmentFact(models.Model):
         """In the reader's language, as the history shows it: 業務委託 / サポートの方法: 遠隔."""
         from mamori.consultations.attachments import value_choices
 
-        try:
-            titles = handling.titles_of(self.path)
-        except KeyError:
-            titles = (self.path,)
-        label = " / ".join(gettext(title) for title in titles)
         value = dict(value_choices(self.path)).get(self.value, self.value)
-        return f"{label}: {value}"
+        return f"{handling.path_label(self.path)}: {value}"

@@ -185,19 +185,9 @@ def row_lists(section: str) -> list[str]:
     return list(walk(section_spec(section), section))
 
 
-# handling.CHOICE_LABELS is keyed by StrEnum members, which hash as their values: Medium.BOTH
-# and Support.BOTH ("both") share one key and the later label wins. Until it is keyed by enum
-# type, the labels of values that collide are given here.
-LABELS_BY_TYPE: dict[tuple[type[StrEnum], str], str] = {
-    (handling.Medium, "both"): gettext_noop("Paper and electronic"),
-    (handling.Support, "both"): gettext_noop("Remote and on site"),
-}
-
-
 def label_of(value: StrEnum) -> str:
     """The translated label of a choice."""
-    fixed = LABELS_BY_TYPE.get((type(value), value.value))
-    return _(fixed or handling.CHOICE_LABELS.get(value, str(value)))
+    return _(handling.CHOICE_LABELS.get(value, str(value)))
 
 
 def choices_of(spec: Spec) -> list[tuple[str, str]]:

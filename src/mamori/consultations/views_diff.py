@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 
 from mamori.consultations import access, handling, lifecycle
 from mamori.consultations.models import Consultation, HandlingRecordVersion
+from mamori.consultations.views_record import version_number
 from mamori.core.http import AuthenticatedRequest
 
 KIND_LABELS = {
@@ -114,12 +115,7 @@ def visible_versions(user: Any, consultation: Consultation) -> QuerySet[Handling
 
 
 def _number(text: str | None) -> int | None:
-    if text is None or text == "":
-        return None
-    try:
-        return int(text)
-    except ValueError as error:
-        raise Http404 from error
+    return None if not text else version_number(text)
 
 
 def _pick(versions: list[HandlingRecordVersion], number: int | None) -> HandlingRecordVersion:

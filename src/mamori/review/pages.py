@@ -38,7 +38,6 @@ from mamori.review.rules import (
     SEVERITY_LABELS,
     SEVERITY_ORDER,
     Context,
-    DeclaredFact,
     Finding,
     Severity,
     evaluate,
@@ -579,21 +578,13 @@ def context_from(
     attachments: Iterable[Attachment],
     agenda_items: Iterable[AgendaItem],
 ) -> Context:
-    """What `services.context_for` reads, from rows the consultation page has loaded already
-    (a test holds the two equal)."""
-    facts = sorted(
-        (fact for attachment in attachments for fact in attachment.facts.all()),
-        key=lambda fact: fact.pk,
-    )
-    dates = [item.meeting.date for item in agenda_items]
-    return Context(
-        record=record,
-        kinds=frozenset(kind.code for kind in kinds),
-        facts=tuple(
-            DeclaredFact(fact.path, fact.value, fact.quote, fact.attachment.title) for fact in facts
-        ),
-        meeting_date=max(dates) if dates else None,
-        submitted_on=consultation.submitted_on,
+    """What `services.context_for` reads, from rows the consultation page has loaded already."""
+    return services.context_of(
+        consultation,
+        record,
+        kind_codes=(kind.code for kind in kinds),
+        facts=(fact for attachment in attachments for fact in attachment.facts.all()),
+        meeting_dates=(item.meeting.date for item in agenda_items),
     )
 
 

@@ -3,6 +3,7 @@ the departments' explanations, and tell what stands in the way of submission."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,22 +22,35 @@ def context_for(
 ) -> Context:
     """The rules' view of a consultation: its working record (or the one given), the facts
     its attachments declare, its kinds, and the date of the meeting it is on, if any."""
-    facts = tuple(
-        DeclaredFact(fact.path, fact.value, fact.quote, fact.attachment.title)
-        for fact in AttachmentFact.objects.filter(attachment__consultation=consultation)
+    return context_of(
+        consultation,
+        record if record is not None else lifecycle.working_record(consultation),
+        kind_codes=consultation.kinds.values_list("code", flat=True),
+        facts=AttachmentFact.objects.filter(attachment__consultation=consultation)
         .select_related("attachment")
-        .order_by("pk")
+        .order_by("pk"),
+        meeting_dates=consultation.agenda_items.values_list("meeting__date", flat=True),
     )
-    meeting_date = (
-        consultation.agenda_items.order_by("-meeting__date")
-        .values_list("meeting__date", flat=True)
-        .first()
-    )
+
+
+def context_of(
+    consultation: Consultation,
+    record: handling.HandlingRecord,
+    *,
+    kind_codes: Iterable[str],
+    facts: Iterable[AttachmentFact],
+    meeting_dates: Iterable[dt.date],
+) -> Context:
+    """A rule context from rows already in hand (facts in the order they were declared)."""
+    dates = list(meeting_dates)
     return Context(
-        record=record if record is not None else lifecycle.working_record(consultation),
-        kinds=frozenset(consultation.kinds.values_list("code", flat=True)),
-        facts=facts,
-        meeting_date=meeting_date,
+        record=record,
+        kinds=frozenset(kind_codes),
+        facts=tuple(
+            DeclaredFact(fact.path, fact.value, fact.quote, fact.attachment.title)
+            for fact in sorted(facts, key=lambda fact: fact.pk)
+        ),
+        meeting_date=max(dates) if dates else None,
         submitted_on=consultation.submitted_on,
     )
 

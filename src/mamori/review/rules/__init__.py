@@ -111,11 +111,7 @@ def field_name(path: str) -> str:
 
 def field_label(path: str) -> str:
     """The Japanese titles leading to a path: 業務委託 / 修理の方針."""
-    try:
-        titles = handling.titles_of(path)
-    except KeyError:
-        return path
-    return " / ".join(_(title) for title in titles)
+    return handling.path_label(path)
 
 
 RuleFunction = Callable[[Context], Iterable[Finding]]
