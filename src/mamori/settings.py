@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "mamori.council",
     "mamori.consultations",
     "mamori.review",
+    "mamori.vendors",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,12 @@ STORAGES = {
 # Largest attachment accepted, in bytes (20 MB by default).
 MAMORI_MAX_UPLOAD_BYTES = int(os.environ.get("MAMORI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Business days (public holidays and the year-end closure skipped) a contractor has to return
+# or erase the data once a contract ends.
+MAMORI_ERASURE_DUE_BUSINESS_DAYS = int(os.environ.get("MAMORI_ERASURE_DUE_BUSINESS_DAYS", "10"))
+# `mamori remind`: what is "due soon", and how far ahead a certification's expiry is reminded.
+MAMORI_REMIND_SOON_DAYS = int(os.environ.get("MAMORI_REMIND_SOON_DAYS", "14"))
+MAMORI_CERTIFICATION_WARNING_DAYS = int(os.environ.get("MAMORI_CERTIFICATION_WARNING_DAYS", "90"))
 # A HandlingRecord section may hold 500 rows of several inputs each, posted in one form.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

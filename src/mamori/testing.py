@@ -218,3 +218,72 @@ def make_version(
         submitted_by=author if submitted else None,
         submitted_at=now if submitted else None,
     )
+
+
+# Vendors ------------------------------------------------------------------------------------
+
+# Valid 法人番号 (check digit first), for factories and tests.
+CORPORATE_NUMBERS = ["7000012050002", "2021001052596", "8000020130001", "1010001000006"]
+
+
+def make_vendor(**overrides: Any) -> Any:
+    """A vendor saved directly (no audit event); no corporate number unless given."""
+    from mamori.vendors.models import EntityKind, Vendor
+
+    fields: dict[str, Any] = {
+        "legal_name": f"株式会社テスト{next(_counter)}",
+        "entity_kind": EntityKind.KABUSHIKI,
+    }
+    fields.update(overrides)
+    return Vendor.objects.create(**fields)
+
+
+def link_vendor_user(user: User, vendor: Any) -> Any:
+    from mamori.vendors.models import VendorUser
+
+    return VendorUser.objects.create(user=user, vendor=vendor)
+
+
+def make_answered_consultation(
+    council: Council, department: Department, *, decided_on: Any = None, data: Any = None
+) -> Consultation:
+    """A consultation answered 可 on its submitted version 1 (saved directly)."""
+    from mamori.consultations.models import Decision
+
+    consultation = make_consultation(council, department, status=Consultation.Status.ANSWERED)
+    version = make_version(consultation, submitted=True, data=data)
+    Decision.objects.create(
+        consultation=consultation,
+        decided_on=decided_on or dt.date(2009, 8, 6),
+        result=Decision.Result.APPROVED,
+        answered_version=version,
+    )
+    consultation.answered_version = version
+    consultation.save(update_fields=["answered_version"])
+    return consultation
+
+
+def make_contract(department: Department, vendor: Any = None, **overrides: Any) -> Any:
+    """A live contract saved directly (no audit event, no basis unless `consultation`)."""
+    from mamori.vendors.models import Contract, ContractBasis, ProcurementMethod
+
+    consultation = overrides.pop("consultation", None)
+    fields: dict[str, Any] = {
+        "title": f"業務委託{next(_counter)}",
+        "starts_on": dt.date(2009, 10, 1),
+        "ends_on": dt.date(2010, 3, 31),
+        "procurement_method": ProcurementMethod.PROPOSAL,
+    }
+    fields.update(overrides)
+    contract = Contract.objects.create(
+        department=department, vendor=vendor or make_vendor(), **fields
+    )
+    if consultation is not None:
+        decision = consultation.decisions.order_by("-decided_on").first()
+        ContractBasis.objects.create(
+            contract=contract,
+            consultation=consultation,
+            decision=decision,
+            answered_version=consultation.answered_version,
+        )
+    return contract

@@ -15,6 +15,7 @@ urlpatterns = [
     path("consultations/", include("mamori.consultations.urls")),
     path("review/search/", include("mamori.review.urls_search")),
     path("review/", include("mamori.review.urls")),
+    path("vendors/", include("mamori.vendors.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
