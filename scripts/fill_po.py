@@ -9,7 +9,9 @@ import polib
 
 
 def main() -> None:
-    po_path, json_path = sys.argv[1], sys.argv[2]
+    # --only-missing leaves entries that already have a translation as they are.
+    only_missing = "--only-missing" in sys.argv
+    po_path, json_path = [arg for arg in sys.argv[1:] if not arg.startswith("--")][:2]
     catalogue = polib.pofile(po_path)
     with open(json_path, encoding="utf-8") as handle:
         translations: dict[str, str | list[str]] = json.load(handle)
@@ -19,6 +21,9 @@ def main() -> None:
             continue
         key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
         value = translations.get(key)
+        translated = bool(entry.msgstr or any(entry.msgstr_plural.values()))
+        if only_missing and translated and "fuzzy" not in entry.flags:
+            continue
         if value is None:
             if not entry.msgstr and not any(entry.msgstr_plural.values()):
                 missing.append(key)

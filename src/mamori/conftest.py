@@ -32,6 +32,8 @@ class Personas:
     outsider_member: User
     contractor: User
     auditor: User
+    # A contractor user of another vendor (linked in the tests that need it).
+    other_contractor: User
 
 
 @pytest.fixture
@@ -66,6 +68,7 @@ def personas(db: None) -> Personas:
         outsider_member=outsider,
         contractor=testing.make_user(Role.CONTRACTOR, username="contractor"),
         auditor=testing.make_user(Role.AUDITOR, username="auditor"),
+        other_contractor=testing.make_user(Role.CONTRACTOR, username="other_contractor"),
     )
 
 

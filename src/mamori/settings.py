@@ -196,6 +196,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAMORI_ERASURE_DUE_BUSINESS_DAYS = int(os.environ.get("MAMORI_ERASURE_DUE_BUSINESS_DAYS", "10"))
 # `mamori remind`: what is "due soon", and how far ahead a certification's expiry is reminded.
 MAMORI_REMIND_SOON_DAYS = int(os.environ.get("MAMORI_REMIND_SOON_DAYS", "14"))
+# The address people open Mamori at, for links in e-mails (https://mamori.city.example).
+MAMORI_SITE_URL = os.environ.get("MAMORI_SITE_URL", "")
 MAMORI_CERTIFICATION_WARNING_DAYS = int(os.environ.get("MAMORI_CERTIFICATION_WARNING_DAYS", "90"))
 # A HandlingRecord section may hold 500 rows of several inputs each, posted in one form.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.db.models import CharField, F, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from mamori.accounts.models import User
@@ -169,6 +169,7 @@ def context(user: User, consultation: Consultation, *, editable: bool) -> dict[s
         ),
         "attachments": page_attachments,
         "similar": similar_consultations(consultation, user),
+        "contracts": _contracts(user, consultation),
         "history": events,
         "history_truncated": truncated,
         "history_limit": HISTORY_LIMIT,
@@ -286,6 +287,73 @@ def _follow_ups(consultation: Consultation) -> QuerySet[FollowUp]:
     return consultation.follow_ups.select_related(
         "owner__parent__parent", "opinion", "meeting__council"
     ).order_by(F("due_on").asc(nulls_last=True), "id")
+
+
+# Contracts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    """A contract resting on the consultation, with what it lacks."""
+
+    contract: Any
+    # Labels of the clause kinds this consultation's answered record promised.
+    missing_clauses: list[str]
+    # Sub-contractors working without an approval on file, each with why.
+    unapproved: list[str]
+
+    @property
+    def missing_text(self) -> str:
+        return pgettext("list separator", ", ").join(self.missing_clauses)
+
+    @property
+    def unapproved_text(self) -> str:
+        return pgettext("list separator", ", ").join(self.unapproved)
+
+
+SUBCONTRACT_REASONS = {
+    "not_approved": _("not approved"),
+    "no_request": _("no approval request (承認願) on file"),
+    "not_in_contract": _("named in the answered record, not recorded on the contract"),
+}
+
+
+def _contracts(user: User, consultation: Consultation) -> list[ContractRow] | None:
+    """The contracts resting on the consultation that the user may read, with their flags;
+    None for those who see no contracts (council members, the contractor's own users)."""
+    # Imported here: the vendors app builds on the consultations app.
+    from mamori.vendors import access as vendor_access
+    from mamori.vendors import services as vendor_services
+    from mamori.vendors.models import Clause
+
+    if user.is_council_member or user.is_contractor or not vendor_access.may_read_vendors(user):
+        return None
+    visible = set(
+        vendor_access.contracts_visible_to(user)
+        .filter(bases__consultation=consultation)
+        .values_list("pk", flat=True)
+    )
+    if not visible:
+        return []
+    return [
+        ContractRow(
+            contract=flags.contract,
+            missing_clauses=list(
+                dict.fromkeys(
+                    str(Clause.Kind(gap.kind).label)
+                    for gap in flags.clause_gaps
+                    if gap.consultation.pk == consultation.pk
+                )
+            ),
+            unapproved=[
+                gettext("%(name)s (%(reason)s)")
+                % {"name": flag.name, "reason": SUBCONTRACT_REASONS.get(flag.reason, flag.reason)}
+                for flag in flags.subcontract_flags
+            ],
+        )
+        for flags in vendor_services.contract_flags_for_consultation(consultation)
+        if flags.contract.pk in visible
+    ]
 
 
 # The deliberation ---------------------------------------------------------------------

@@ -39,7 +39,7 @@ from mamori.consultations.services import (
     record_opinion,
     record_response,
 )
-from mamori.core import demo_records
+from mamori.core import demo_records, demo_vendors
 from mamori.core.demo_records import AttachmentSeed
 from mamori.council.models import (
     AgendaItem,
@@ -592,6 +592,7 @@ def load() -> Meeting | None:
     }
     _create_follow_ups(meeting, consultations, opinions, departments, earlier)
     _file_version_after_proposal(consultations[CONSULTATION_4.number])
+    demo_vendors.load(users, consultations, earlier.consultation)
     update_minutes(
         actor=None,
         minutes=meeting.minutes,
@@ -642,6 +643,8 @@ def _load_users(departments: dict[str, Department]) -> dict[str, User]:
             role=role,
             display_name=name,
             title=title,
+            # A reserved domain (RFC 2606): `mamori remind` has someone to write to.
+            email=f"{username}@city.example",
             department=departments[department] if department else None,
             password=make_password(passwords.get(username)),
         )

@@ -44,7 +44,7 @@ def vendors_visible_to(user: Any) -> QuerySet[Vendor]:
     require(may_read_vendors(user))
     if user.is_contractor:
         vendor = vendor_of(user)
-        return Vendor.objects.filter(pk=vendor.pk if vendor else None)
+        return Vendor.objects.filter(pk=vendor.pk) if vendor else Vendor.objects.none()
     return Vendor.objects.all()
 
 
@@ -79,7 +79,7 @@ def contracts_visible_to(user: Any) -> QuerySet[Contract]:
     if user.is_department_staff:
         return contracts.of_departments(department_ids_of(user))
     vendor = vendor_of(user)
-    return contracts.filter(vendor_id=vendor.pk if vendor else None)
+    return contracts.filter(vendor_id=vendor.pk) if vendor else contracts.none()
 
 
 def may_edit_contract(user: Any, contract: Contract) -> bool:

@@ -5,30 +5,61 @@ The table below is the access policy. A new URL fails the first test until it is
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from mamori import testing
 from mamori.conftest import Personas
 from mamori.consultations import attachments
 from mamori.consultations.models import FollowUp, Report, Response
 from mamori.council.models import AgendaItem, Minutes, StaffAttendee
+from mamori.vendors.models import (
+    Certification,
+    Contract,
+    DataHolding,
+    DocumentRequest,
+    Handover,
+    Medium,
+    ReturnErasure,
+    SubcontractApproval,
+    VendorContact,
+    VendorDocument,
+)
 
 ANON = "anonymous"
 SEC, STAFF, OTHER_STAFF = "secretariat", "staff", "other_staff"
 MEMBER, CHAIR, OUTSIDER = "member", "chair", "outsider_member"
 CONTRACTOR, AUDITOR = "contractor", "auditor"
-SIGNED_IN = {SEC, STAFF, OTHER_STAFF, MEMBER, CHAIR, OUTSIDER, CONTRACTOR, AUDITOR}
+# The world's contractor works for the vendor of the world's contracts; the other for another.
+OTHER_CONTRACTOR = "other_contractor"
+SIGNED_IN = {
+    SEC,
+    STAFF,
+    OTHER_STAFF,
+    MEMBER,
+    CHAIR,
+    OUTSIDER,
+    CONTRACTOR,
+    OTHER_CONTRACTOR,
+    AUDITOR,
+}
 EVERYONE = SIGNED_IN | {ANON}
 MEMBERS_SITTING = {MEMBER, CHAIR}
 ALL_MEMBERS = {MEMBER, CHAIR, OUTSIDER}
 ALL_STAFF = {STAFF, OTHER_STAFF}
+ALL_CONTRACTORS = {CONTRACTOR, OTHER_CONTRACTOR}
+# Who reads the world's contract of 障害支援課: overseers, its department, its contractor.
+CONTRACT_READERS = {SEC, AUDITOR, STAFF, CONTRACTOR}
+CONTRACT_EDITORS = {SEC, STAFF}
 
 
 @dataclass(frozen=True)
@@ -113,6 +144,42 @@ POLICY: dict[str, Rule] = {
     "consultations:opinion_create": rule({SEC} | MEMBERS_SITTING),
     "consultations:decision_create": rule({SEC}),
     "consultations:followup_create": rule({SEC}),
+    # Vendors: every city reader sees the vendor list; a contractor its own vendor only.
+    "vendors:vendor_list": rule({SEC, AUDITOR} | ALL_STAFF | ALL_CONTRACTORS),
+    "vendors:vendor_create": rule({SEC} | ALL_STAFF),
+    "vendors:vendor_detail": rule({SEC, AUDITOR, CONTRACTOR} | ALL_STAFF),
+    "vendors:vendor_edit": rule({SEC} | ALL_STAFF),
+    "vendors:contact_add": rule({SEC} | ALL_STAFF),
+    "vendors:contact_delete": rule({SEC} | ALL_STAFF, "post"),
+    # A contractor files its own certification's renewal.
+    "vendors:certification_add": rule({SEC, CONTRACTOR} | ALL_STAFF),
+    "vendors:certification_delete": rule({SEC} | ALL_STAFF, "post"),
+    "vendors:vendor_user_link": rule({SEC}),
+    # Contracts: the department's own, all for the secretariat and auditors, a contractor its own.
+    "vendors:contract_list": rule({SEC, AUDITOR} | ALL_STAFF | ALL_CONTRACTORS),
+    "vendors:contract_create": rule({SEC} | ALL_STAFF),
+    "vendors:contract_detail": rule(CONTRACT_READERS),
+    "vendors:contract_edit": rule(CONTRACT_EDITORS),
+    "vendors:contract_clauses": rule(CONTRACT_EDITORS),
+    "vendors:holding_add": rule(CONTRACT_EDITORS),
+    "vendors:holding_delete": rule(CONTRACT_EDITORS, "post"),
+    # The contractor asks for a sub-contractor (its 承認願); the department approves.
+    "vendors:subcontract_add": rule(CONTRACT_EDITORS | {CONTRACTOR}),
+    "vendors:subcontract_approve": rule(CONTRACT_EDITORS),
+    "vendors:contract_end": rule(CONTRACT_EDITORS),
+    "vendors:erasure_list": rule({SEC, AUDITOR} | ALL_STAFF | ALL_CONTRACTORS),
+    "vendors:erasure_detail": rule(CONTRACT_READERS),
+    "vendors:erasure_plan": rule(CONTRACT_EDITORS, "post"),
+    "vendors:erasure_certificate": rule(CONTRACT_EDITORS | {CONTRACTOR}, "post"),
+    "vendors:erasure_verify": rule(CONTRACT_EDITORS, "post"),
+    "vendors:erasure_send_back": rule(CONTRACT_EDITORS, "post"),
+    "vendors:handover_create": rule(CONTRACT_EDITORS),
+    "vendors:handover_detail": rule(CONTRACT_READERS),
+    "vendors:handover_step": rule(CONTRACT_EDITORS, "post"),
+    "vendors:handover_direct": rule(CONTRACT_EDITORS, "post"),
+    "vendors:document_request_create": rule(CONTRACT_EDITORS),
+    "vendors:document_request_file": rule(CONTRACT_EDITORS | {CONTRACTOR}),
+    "vendors:document_download": rule(CONTRACT_READERS),
 }
 
 
@@ -168,6 +235,7 @@ def build_world(personas: Personas) -> dict[str, dict[str, Any]]:
         meeting=meeting, capacity="secretariat", name="中川", title="情報公開係長"
     )
     assert AgendaItem.objects.filter(meeting=meeting, order=1).exists()
+    vendors = build_vendors_world(personas)
     on_meeting = {"council": "kojin", "fiscal_year": 2009, "number": 3}
     on_consultation = {"council": "kojin", "key": "2009-4"}
     return {
@@ -216,6 +284,103 @@ def build_world(personas: Personas) -> dict[str, dict[str, Any]]:
         "api:record": on_consultation,
         "api:save_record": on_consultation,
         "api:record_version": on_consultation | {"number": submitted.number},
+    } | vendors
+
+
+def build_vendors_world(personas: Personas) -> dict[str, dict[str, Any]]:
+    """A vendor with a contract of 障害支援課 (live), an ended one with its return-or-erasure
+    task, a handover between them, and one of each thing hanging off them."""
+    vendor = testing.make_vendor(legal_name="社会福祉法人みどり学園")
+    testing.link_vendor_user(personas.contractor, vendor)
+    testing.link_vendor_user(personas.other_contractor, testing.make_vendor())
+    consultation = testing.make_answered_consultation(personas.council, personas.shogai)
+    old = testing.make_contract(
+        personas.shogai,
+        vendor,
+        consultation=consultation,
+        status=Contract.Status.ENDED,
+        ended_on=dt.date(2010, 3, 31),
+    )
+    contract = testing.make_contract(
+        personas.shogai,
+        vendor,
+        consultation=consultation,
+        starts_on=dt.date(2010, 4, 1),
+        ends_on=dt.date(2011, 3, 31),
+    )
+    holding = DataHolding.objects.create(
+        contract=contract, medium=Medium.PAPER, description="利用登録者台帳"
+    )
+    now = timezone.now()
+    document = VendorDocument.objects.create(
+        vendor=vendor,
+        contract=contract,
+        kind=VendorDocument.Kind.APPROVAL_REQUEST,
+        title="承認願",
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="request.pdf"),
+        original_name="承認願.pdf",
+        content_type="application/pdf",
+        size=15,
+        sha256="0" * 64,
+        uploaded_by=personas.contractor,
+        uploaded_at=now,
+    )
+    approval = SubcontractApproval.objects.create(
+        contract=contract,
+        subcontractor=testing.make_vendor(legal_name="有限会社ひばりシステム"),
+        scope="保守",
+        request_document=document,
+    )
+    task = ReturnErasure.objects.create(
+        contract=old,
+        medium=Medium.ELECTRONIC,
+        description="利用者データ",
+        action=ReturnErasure.Action.ERASE,
+        due_on=dt.date(2010, 4, 14),
+        status=ReturnErasure.Status.SUBMITTED,
+        certificate=document,
+    )
+    handover = Handover.objects.create(old_contract=old, new_contract=contract, description="台帳")
+    request = DocumentRequest.objects.create(
+        contract=contract, title="従事者名簿", requested_by=personas.staff, requested_at=now
+    )
+    contact = VendorContact.objects.create(vendor=vendor, name="緑川")
+    certification = Certification.objects.create(
+        vendor=vendor,
+        kind=Certification.Kind.PRIVACY_MARK,
+        valid_from=dt.date(2009, 4, 1),
+        expires_on=dt.date(2011, 3, 31),
+    )
+    on_vendor = {"pk": vendor.pk}
+    on_contract = {"pk": contract.pk}
+    return {
+        "vendors:vendor_detail": on_vendor,
+        "vendors:vendor_edit": on_vendor,
+        "vendors:contact_add": on_vendor,
+        "vendors:contact_delete": {"pk": contact.pk},
+        "vendors:certification_add": on_vendor,
+        "vendors:certification_delete": {"pk": certification.pk},
+        "vendors:vendor_user_link": on_vendor,
+        "vendors:contract_detail": on_contract,
+        "vendors:contract_edit": on_contract,
+        "vendors:contract_clauses": on_contract,
+        "vendors:holding_add": on_contract,
+        "vendors:holding_delete": {"pk": holding.pk},
+        "vendors:subcontract_add": on_contract,
+        "vendors:subcontract_approve": {"pk": approval.pk},
+        "vendors:contract_end": on_contract,
+        "vendors:erasure_detail": {"pk": task.pk},
+        "vendors:erasure_plan": {"pk": task.pk},
+        "vendors:erasure_certificate": {"pk": task.pk},
+        "vendors:erasure_verify": {"pk": task.pk},
+        "vendors:erasure_send_back": {"pk": task.pk},
+        "vendors:handover_create": {"pk": old.pk},
+        "vendors:handover_detail": {"pk": handover.pk},
+        "vendors:handover_step": {"pk": handover.pk},
+        "vendors:handover_direct": {"pk": handover.pk},
+        "vendors:document_request_create": on_contract,
+        "vendors:document_request_file": {"pk": request.pk},
+        "vendors:document_download": {"pk": document.pk},
     }
 
 
