@@ -68,7 +68,7 @@ class VendorContact(models.Model):
     vendor = models.ForeignKey(
         Vendor, verbose_name=_("vendor"), on_delete=models.CASCADE, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("contact name"), max_length=100)
     title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(_("telephone"), max_length=60, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
