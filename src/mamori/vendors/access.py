@@ -49,8 +49,31 @@ def vendors_visible_to(user: Any) -> QuerySet[Vendor]:
 
 
 def may_edit_vendor(user: Any, vendor: Vendor) -> bool:
-    """The secretariat and department staff keep the vendor list."""
+    """The secretariat; department staff for a vendor working under one of their departments'
+    contracts (as contractor or sub-contractor), or one no department works with yet — so
+    that one department cannot change what another's contract relies on."""
+    if user.is_secretariat:
+        return True
+    if not user.is_department_staff:
+        return False
+    if vendor.pk is None:
+        return True
+    works_for = Contract.objects.filter(
+        Q(vendor=vendor) | Q(subcontracts__subcontractor=vendor)
+    )
+    if not works_for.exists():
+        return True
+    return works_for.filter(department_id__in=department_ids_of(user)).exists()
+
+
+def may_add_vendor(user: Any) -> bool:
+    """The secretariat and department staff add vendors to the list."""
     return bool(user.is_secretariat or user.is_department_staff)
+
+
+def may_confirm_certification(user: Any, vendor: Vendor) -> bool:
+    """City staff who may edit the vendor confirm its certifications against their evidence."""
+    return may_edit_vendor(user, vendor)
 
 
 def may_add_certification(user: Any, vendor: Vendor) -> bool:

@@ -155,6 +155,9 @@ class VendorDocument(models.Model):
 
 
 class CertificationQuerySet(models.QuerySet["Certification"]):
+    def confirmed(self) -> CertificationQuerySet:
+        return self.filter(confirmed_on__isnull=False)
+
     def valid_on(self, day: dt.date) -> CertificationQuerySet:
         return self.filter(valid_from__lte=day, expires_on__gte=day)
 
@@ -190,6 +193,17 @@ class Certification(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # City staff confirm a certification against its evidence; one a contractor declared
+    # itself stays unconfirmed (and counts for nothing) until they do.
+    confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = CertificationQuerySet.as_manager()
 
@@ -202,6 +216,11 @@ class Certification(models.Model):
                 condition=Q(expires_on__gte=F("valid_from")),
                 name="certification_expires_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(confirmed_on__isnull=True, confirmed_by__isnull=True)
+                | Q(confirmed_on__isnull=False, confirmed_by__isnull=False),
+                name="certification_confirmation_has_confirmer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -209,6 +228,10 @@ class Certification(models.Model):
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day <= self.expires_on
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_on is not None
 
     def expires_within(self, today: dt.date, days: int) -> bool:
         return self.is_valid_on(today) and self.expires_on <= today + dt.timedelta(days=days)
@@ -449,6 +472,17 @@ class SubcontractApproval(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The city may refuse a request instead: the sub-contractor must then not work.
+    refused_on = models.DateField(_("refused on"), null=True, blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("refused by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
 
     class Meta:
         verbose_name = _("sub-outsourcing approval")
@@ -460,6 +494,15 @@ class SubcontractApproval(models.Model):
                 | Q(approved_on__isnull=False, approved_by__isnull=False),
                 name="subcontract_approval_has_approver",
             ),
+            models.CheckConstraint(
+                condition=Q(refused_on__isnull=True, refused_by__isnull=True)
+                | Q(refused_on__isnull=False, refused_by__isnull=False),
+                name="subcontract_refusal_has_refuser",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_on__isnull=True) | Q(refused_on__isnull=True),
+                name="subcontract_not_approved_and_refused",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -468,6 +511,10 @@ class SubcontractApproval(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_on is not None
+
+    @property
+    def is_refused(self) -> bool:
+        return self.refused_on is not None
 
 
 class ReturnErasureQuerySet(models.QuerySet["ReturnErasure"]):
@@ -511,6 +558,9 @@ class ReturnErasure(models.Model):
     location = models.CharField(_("where it is kept"), max_length=200, blank=True)
     action = models.CharField(_("to do"), max_length=10, choices=Action.choices)
     due_on = models.DateField(_("due on"))
+    # Why the department moved the due date (required when it does; the audit trail keeps
+    # the dates before and after).
+    due_on_reason = models.TextField(_("reason for changing the due date"), blank=True)
     method = models.CharField(_("method"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN

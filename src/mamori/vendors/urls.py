@@ -26,6 +26,11 @@ urlpatterns = [
         views_vendors.certification_delete,
         name="certification_delete",
     ),
+    path(
+        "certifications/<int:pk>/confirm/",
+        views_vendors.certification_confirm,
+        name="certification_confirm",
+    ),
     path("<int:pk>/users/new/", views_vendors.vendor_user_link, name="vendor_user_link"),
     # Contracts, clauses, data held and sub-outsourcing.
     path("contracts/", views_contracts.contract_list, name="contract_list"),
@@ -44,6 +49,11 @@ urlpatterns = [
         "subcontracts/<int:pk>/approve/",
         views_contracts.subcontract_approve,
         name="subcontract_approve",
+    ),
+    path(
+        "subcontracts/<int:pk>/refuse/",
+        views_contracts.subcontract_refuse,
+        name="subcontract_refuse",
     ),
     # The end of a contract: return or erasure, handover, documents asked of the contractor.
     path("contracts/<int:pk>/end/", views_endings.contract_end, name="contract_end"),

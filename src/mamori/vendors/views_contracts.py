@@ -366,3 +366,8 @@ def subcontract_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "vendors/subcontract_approve.html",
         {"form": form, "approval": approval, "contract": contract},
     )
+
+
+def subcontract_refuse(request: Any, pk: int) -> HttpResponse:
+    """Stub: the department refuses a sub-outsourcing request with a reason (to be written)."""
+    raise NotImplementedError

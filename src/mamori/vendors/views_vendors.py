@@ -279,3 +279,8 @@ def vendor_user_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
             return redirect(vendor_url(vendor, "users"))
     return render(request, "vendors/vendor_user_link.html", {"form": form, "vendor": vendor})
+
+
+def certification_confirm(request: Any, pk: int) -> HttpResponse:
+    """Stub: city staff confirm a certification against its evidence (to be written)."""
+    raise NotImplementedError

@@ -148,12 +148,14 @@ POLICY: dict[str, Rule] = {
     "vendors:vendor_list": rule({SEC, AUDITOR} | ALL_STAFF | ALL_CONTRACTORS),
     "vendors:vendor_create": rule({SEC} | ALL_STAFF),
     "vendors:vendor_detail": rule({SEC, AUDITOR, CONTRACTOR} | ALL_STAFF),
-    "vendors:vendor_edit": rule({SEC} | ALL_STAFF),
-    "vendors:contact_add": rule({SEC} | ALL_STAFF),
-    "vendors:contact_delete": rule({SEC} | ALL_STAFF, "post"),
+    # Another department may not change a vendor this department's contract relies on.
+    "vendors:vendor_edit": rule({SEC, STAFF}),
+    "vendors:contact_add": rule({SEC, STAFF}),
+    "vendors:contact_delete": rule({SEC, STAFF}, "post"),
     # A contractor files its own certification's renewal.
     "vendors:certification_add": rule({SEC, CONTRACTOR} | ALL_STAFF),
-    "vendors:certification_delete": rule({SEC} | ALL_STAFF, "post"),
+    "vendors:certification_delete": rule({SEC, STAFF}, "post"),
+    "vendors:certification_confirm": rule({SEC, STAFF}, "post"),
     "vendors:vendor_user_link": rule({SEC}),
     # Contracts: the department's own, all for the secretariat and auditors, a contractor its own.
     "vendors:contract_list": rule({SEC, AUDITOR} | ALL_STAFF | ALL_CONTRACTORS),
@@ -166,6 +168,7 @@ POLICY: dict[str, Rule] = {
     # The contractor asks for a sub-contractor (its 承認願); the department approves.
     "vendors:subcontract_add": rule(CONTRACT_EDITORS | {CONTRACTOR}),
     "vendors:subcontract_approve": rule(CONTRACT_EDITORS),
+    "vendors:subcontract_refuse": rule(CONTRACT_EDITORS),
     "vendors:contract_end": rule(CONTRACT_EDITORS),
     "vendors:erasure_list": rule({SEC, AUDITOR} | ALL_STAFF | ALL_CONTRACTORS),
     "vendors:erasure_detail": rule(CONTRACT_READERS),
@@ -360,6 +363,7 @@ def build_vendors_world(personas: Personas) -> dict[str, dict[str, Any]]:
         "vendors:contact_delete": {"pk": contact.pk},
         "vendors:certification_add": on_vendor,
         "vendors:certification_delete": {"pk": certification.pk},
+        "vendors:certification_confirm": {"pk": certification.pk},
         "vendors:vendor_user_link": on_vendor,
         "vendors:contract_detail": on_contract,
         "vendors:contract_edit": on_contract,
@@ -368,6 +372,7 @@ def build_vendors_world(personas: Personas) -> dict[str, dict[str, Any]]:
         "vendors:holding_delete": {"pk": holding.pk},
         "vendors:subcontract_add": on_contract,
         "vendors:subcontract_approve": {"pk": approval.pk},
+        "vendors:subcontract_refuse": {"pk": approval.pk},
         "vendors:contract_end": on_contract,
         "vendors:erasure_detail": {"pk": task.pk},
         "vendors:erasure_plan": {"pk": task.pk},
