@@ -16,7 +16,7 @@ from mamori.consultations import access, attachments
 from mamori.consultations.forms_attachments import AttachmentForm, FactForm, fact_fields
 from mamori.consultations.models import Attachment, Consultation
 from mamori.core.access import require
-from mamori.core.http import AuthenticatedRequest
+from mamori.core.http import AuthenticatedRequest, stored_file_response
 
 
 def _attachments_url(consultation: Consultation) -> str:
@@ -65,23 +65,17 @@ def attachment_upload(request: AuthenticatedRequest, council: str, key: str) -> 
 
 @login_required
 def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
-    """The file, as a download, to those who may see its consultation."""
+    """The file, as a download, to those who may see its consultation (the download is
+    recorded in the audit trail)."""
     attachment = attachments.get_attachment_for_user(request.user, pk)
-    if not attachment.file.name:
-        raise Http404
-    try:
-        stored = attachment.file.storage.open(attachment.file.name, "rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
-    response = FileResponse(
-        stored,
-        as_attachment=True,
+    return stored_file_response(
+        actor=request.user,
+        obj=attachment,
+        use_case="consultations.download_attachment",
+        file=attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

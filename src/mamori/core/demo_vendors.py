@@ -139,6 +139,11 @@ def corporate_number(body: str) -> str:
     return f"{services.corporate_number_check_digit(body)}{body}"
 
 
+def contract_number(day: dt.date, series: str, number: int) -> str:
+    """A contract number as the city writes it: 令和8年度障支委第4号 (fiscal year of the day)."""
+    return f"{eras.format_fiscal_year(eras.fiscal_year_of(day), on=day)}{series}第{number}号"
+
+
 def fiscal_year_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
     """The first and last day of the fiscal year (April–March) of that day."""
     year = eras.fiscal_year_of(today)
@@ -214,7 +219,7 @@ def _load_employment_support(
         department=consultation.department,
         vendor=vendors[KEYAKINO],
         title=TITLE_A,
-        number=f"{eras.fiscal_year_of(today)}障支委第4号",
+        number=contract_number(today, "障支委", 4),
         starts_on=starts_on,
         ends_on=ends_on,
         procurement_method=ProcurementMethod.PROPOSAL,
@@ -246,13 +251,20 @@ def _load_centre(
         department=consultation.department,
         vendor=vendors[MIDORI],
         title=TITLE_B,
-        number=f"{eras.fiscal_year_of(today)}子総委第12号",
+        number=contract_number(today, "子総委", 12),
         starts_on=starts_on,
         ends_on=ends_on,
         procurement_method=ProcurementMethod.NEGOTIATED,
         consultations=[consultation],
     )
     services.set_clauses(actor=staff, contract=contract, clauses=CLAUSES_B)
+    _replace_holdings(
+        staff,
+        contract,
+        Medium.ELECTRONIC,
+        "入退室管理システムの利用者データ(氏名・利用者番号・入退室の記録)",
+        "センター内の入退室管理サーバ",
+    )
     # The operator files its request; the department approves it after the council's answer.
     approval = services.add_subcontract(
         actor=users["jutaku"],
@@ -296,7 +308,7 @@ def _load_allowance_system(actor: User, vendor: Vendor, consultation: Consultati
         department=consultation.department,
         vendor=vendor,
         title=TITLE_C,
-        number="20子総委第31号",
+        number=contract_number(PERIOD_C[0], "子総委", 31),
         starts_on=PERIOD_C[0],
         ends_on=PERIOD_C[1],
         procurement_method=ProcurementMethod.NEGOTIATED,
@@ -334,7 +346,7 @@ def _load_overdue_survey(
         department=consultation.department,
         vendor=vendor,
         title=TITLE_D,
-        number=f"{eras.fiscal_year_of(ends_on)}障支委第9号",
+        number=contract_number(ends_on, "障支委", 9),
         starts_on=ends_on - 120 * DAY,
         ends_on=ends_on,
         procurement_method=ProcurementMethod.DESIGNATED_BID,

@@ -3,19 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from mamori.consultations.access import consultations_visible_to, follow_ups_visible_to
+from mamori.consultations.models import Consultation
 from mamori.council.access import meetings_visible_to
+from mamori.vendors import services
 from mamori.vendors.access import contracts_visible_to, erasures_visible_to
-from mamori.vendors.models import DocumentRequest, ReturnErasure, ReturnErasureQuerySet
+from mamori.vendors.models import (
+    Contract,
+    ContractBasis,
+    DocumentRequest,
+    Handover,
+    ReturnErasure,
+    ReturnErasureQuerySet,
+    SubcontractApproval,
+    Vendor,
+)
+from mamori.vendors.reminders import expiring_certifications
 
 HOME_LIST_LIMIT = 10
+# Documents filed by contractors stay on the home page this many days.
+SUBMITTED_DOCUMENTS_DAYS = 30
+# A consultation still before the council's answer.
+NOT_YET_ANSWERED = [
+    Consultation.Status.DRAFT,
+    Consultation.Status.SUBMITTED,
+    Consultation.Status.RETURNED,
+    Consultation.Status.ON_AGENDA,
+    Consultation.Status.DELIBERATING,
+    Consultation.Status.CONTINUED,
+]
 
 
 @login_required
@@ -27,12 +53,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_secretariat or user.is_council_member:
         context["meetings"] = meetings_visible_to(user)[:5]
     if user.is_secretariat or user.is_department_staff or user.is_council_member:
-        context["consultations"] = consultations_visible_to(user).exclude(status="answered")[:10]
+        context["consultations"] = consultations_visible_to(user).filter(
+            status__in=NOT_YET_ANSWERED
+        )[:HOME_LIST_LIMIT]
     if user.is_secretariat or user.is_department_staff:
         follow_ups = follow_ups_visible_to(user).open()
-        context["follow_ups"] = follow_ups[:10]
+        context["follow_ups"] = follow_ups[:HOME_LIST_LIMIT]
         context["overdue"] = follow_ups.overdue(today).count()
         context.update(_erasures_to_watch(user, today))
+        context.update(_contracts_to_watch(user, today))
     if user.is_contractor:
         context.update(_contractor_to_do(user))
     return render(request, "core/home.html", context)
@@ -53,6 +82,110 @@ def _erasures_to_watch(user: Any, today: dt.date) -> dict[str, Any]:
         "erasures_submitted": list(submitted[:HOME_LIST_LIMIT]),
         "erasures_submitted_count": submitted.count(),
     }
+
+
+@dataclass(frozen=True)
+class ContractWarning:
+    """A contract in force that needs attention: promised clauses missing, or data that passed
+    directly between contractors."""
+
+    contract: Contract
+    missing_clauses: list[str]
+    direct_transfer: bool
+
+
+def _bounded(rows: QuerySet[Any]) -> tuple[list[Any], int]:
+    return list(rows[:HOME_LIST_LIMIT]), rows.count()
+
+
+def _contracts_to_watch(user: Any, today: dt.date) -> dict[str, Any]:
+    """What the contractors did or lack, on the contracts the user sees: sub-outsourcing
+    awaiting approval, documents filed lately, contracts with warnings, certifications
+    expiring. Each list is bounded; its full count is given."""
+    visible = contracts_visible_to(user)
+    pending, pending_count = _bounded(
+        SubcontractApproval.objects.filter(
+            contract__in=visible, approved_on__isnull=True, refused_on__isnull=True
+        )
+        .select_related("contract", "subcontractor")
+        .order_by("id")
+    )
+    since = timezone.now() - dt.timedelta(days=SUBMITTED_DOCUMENTS_DAYS)
+    documents, documents_count = _bounded(
+        DocumentRequest.objects.filter(
+            contract__in=visible,
+            status=DocumentRequest.Status.SUBMITTED,
+            document__uploaded_at__gte=since,
+        )
+        .select_related("contract__vendor", "document")
+        .order_by("-document__uploaded_at", "-id")
+    )
+    warnings = _contract_warnings(visible)
+    live = Contract.objects.live(today).filter(pk__in=visible.values("pk"))
+    vendors = Vendor.objects.filter(
+        Q(contracts__in=live)
+        | Q(sub_contracts__contract__in=live, sub_contracts__approved_on__isnull=False)
+    )
+    certifications, certifications_count = _bounded(
+        expiring_certifications(today, settings.MAMORI_CERTIFICATION_WARNING_DAYS)
+        .filter(vendor__in=vendors.values("pk"))
+        .select_related("vendor")
+        .order_by("expires_on", "id")
+    )
+    return {
+        "subcontracts_pending": pending,
+        "subcontracts_pending_count": pending_count,
+        "documents_submitted": documents,
+        "documents_submitted_count": documents_count,
+        "contracts_warned": warnings[:HOME_LIST_LIMIT],
+        "contracts_warned_count": len(warnings),
+        "certifications_expiring": certifications,
+        "certifications_expiring_count": certifications_count,
+        "submitted_documents_days": SUBMITTED_DOCUMENTS_DAYS,
+    }
+
+
+def _contract_warnings(visible: QuerySet[Contract]) -> list[ContractWarning]:
+    """The user's contracts not yet ended with clause gaps against the answered record, or a
+    direct transfer between contractors (not compliant, even if the city's steps followed).
+    Only contracts resting on an answered record can have gaps: the others are not read."""
+    direct = Handover.objects.filter(
+        Q(status=Handover.Status.DIRECT) | Q(direct_transfer_on__isnull=False)
+    )
+    candidates = (
+        visible.filter(status=Contract.Status.LIVE)
+        .annotate(
+            has_direct=Exists(direct.filter(old_contract=OuterRef("pk")))
+            | Exists(direct.filter(new_contract=OuterRef("pk"))),
+            has_record=Exists(
+                ContractBasis.objects.filter(
+                    contract=OuterRef("pk"), answered_version__isnull=False
+                )
+            ),
+        )
+        .filter(Q(has_direct=True) | Q(has_record=True))
+        .select_related("vendor")
+        .prefetch_related(
+            Prefetch(
+                "bases",
+                queryset=ContractBasis.objects.select_related("consultation", "answered_version"),
+            ),
+            "clauses",
+        )
+        .order_by("ends_on", "id")
+    )
+    warnings = []
+    for contract in candidates:
+        gaps = services.clause_gaps(contract) if contract.has_record else []
+        if gaps or contract.has_direct:
+            warnings.append(
+                ContractWarning(
+                    contract=contract,
+                    missing_clauses=list(dict.fromkeys(str(gap.kind.label) for gap in gaps)),
+                    direct_transfer=bool(contract.has_direct),
+                )
+            )
+    return warnings
 
 
 def _contractor_to_do(user: Any) -> dict[str, Any]:

@@ -58,9 +58,7 @@ def may_edit_vendor(user: Any, vendor: Vendor) -> bool:
         return False
     if vendor.pk is None:
         return True
-    works_for = Contract.objects.filter(
-        Q(vendor=vendor) | Q(subcontracts__subcontractor=vendor)
-    )
+    works_for = Contract.objects.filter(Q(vendor=vendor) | Q(subcontracts__subcontractor=vendor))
     if not works_for.exists():
         return True
     return works_for.filter(department_id__in=department_ids_of(user)).exists()

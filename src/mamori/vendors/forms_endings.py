@@ -10,8 +10,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mamori.consultations.attachments import megabytes
+from mamori.core import eras
 from mamori.core.forms import WarekiDateField
 from mamori.vendors.models import Contract, ReturnErasure
 
@@ -33,33 +35,49 @@ def _file_help() -> str:
 
 
 class ContractEndForm(forms.Form):
-    """The day a contract ended and, when it was cut short, why; confirmed, as it is final."""
+    """The day a contract ended and, when it was cut short, why; confirmed, as it is final.
+
+    The day defaults to the contract's last day: only an early termination (中途解約), with
+    its reason, ends it before. The confirmation is asked only when the contract is really
+    ended, not when the due dates are previewed."""
 
     ended_on = WarekiDateField(
         label=_("Ended on"),
         error_messages={"required": _("Enter the day the contract ended.")},
     )
-    terminated = forms.BooleanField(label=_("The contract was terminated early"), required=False)
+    terminated = forms.BooleanField(label=_("Terminate the contract early"), required=False)
     reason = forms.CharField(
-        label=_("Reason for ending early"),
+        label=_("Reason for the early termination"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the contract was terminated early."),
+        help_text=_("Required for an early termination."),
     )
     confirm = forms.BooleanField(
-        label=_("I understand that ending a contract cannot be undone"),
-        error_messages={"required": _("Confirm that the contract is to be ended.")},
+        label=_("I understand that ending a contract cannot be undone"), required=False
     )
 
-    def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, contract: Contract, preview: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ended_on"].initial = contract.ends_on
+        self.preview = preview
+        field = self.fields["ended_on"]
+        field.initial = contract.ends_on
+        field.help_text = str(
+            _(
+                "The last day of the contract (%(date)s). To end it earlier, tick “Terminate "
+                "the contract early” and give the reason."
+            )
+            % {"date": eras.format_date(contract.ends_on)}
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         if cleaned.get("terminated") and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Enter the reason the contract was terminated early."))
+            self.add_error("reason", _("Enter the reason for the early termination."))
+        if not self.preview and not cleaned.get("confirm"):
+            self.add_error("confirm", _("Confirm that the contract is to be ended."))
         return cleaned
 
     def preview_date(self) -> dt.date | None:
@@ -75,7 +93,8 @@ class ContractEndForm(forms.Form):
 
 
 class ErasurePlanForm(forms.Form):
-    """The department's plan for one task: return or erase, how, and by when."""
+    """The department's plan for one task: return or erase, how, and by when; moving the
+    due date needs a reason, kept in the task's history."""
 
     action = forms.ChoiceField(
         label=_("To do"),
@@ -89,11 +108,30 @@ class ErasurePlanForm(forms.Form):
         help_text=_("For example: overwritten with dedicated software, or shredded."),
     )
     due_on = WarekiDateField(label=_("Due on"), required=False)
+    due_on_reason = forms.CharField(
+        label=_("Reason for changing the due date"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the due date is changed. Kept in the history."),
+    )
 
     def __init__(self, *args: Any, task: ReturnErasure, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "plan")
         super().__init__(*args, **kwargs)
+        self.task = task
         self.initial.update({"action": task.action, "method": task.method, "due_on": task.due_on})
+
+    def due_on_changed(self) -> bool:
+        due_on = self.cleaned_data.get("due_on")
+        return due_on is not None and due_on != self.task.due_on
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        cleaned["due_on_reason"] = cleaned.get("due_on_reason", "").strip()
+        if self.due_on_changed() and not cleaned["due_on_reason"]:
+            self.add_error("due_on_reason", _("Enter the reason for changing the due date."))
+        return cleaned
 
 
 class CertificateForm(forms.Form):
@@ -164,9 +202,9 @@ class HandoverForm(forms.Form):
         },
     )
     description = forms.CharField(
-        label=_("Data handed over"),
+        label=_("Information handed over"),
         max_length=200,
-        error_messages={"required": _("Enter the data handed over.")},
+        error_messages={"required": _("Enter the information handed over.")},
     )
 
     def __init__(self, *args: Any, successors: QuerySet[Contract], **kwargs: Any) -> None:
@@ -184,7 +222,8 @@ class HandoverStepForm(forms.Form):
         widget=forms.HiddenInput,
     )
     on = WarekiDateField(
-        label=_("Date"), error_messages={"required": _("Enter the day it happened.")}
+        label=pgettext_lazy("handover", "Date"),
+        error_messages={"required": _("Enter the day it happened.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -197,7 +236,8 @@ class DirectTransferForm(forms.Form):
     """A fact to record, not a step: the data went from the old contractor to the new."""
 
     on = WarekiDateField(
-        label=_("Date"), error_messages={"required": _("Enter the day it happened.")}
+        label=pgettext_lazy("handover", "Date"),
+        error_messages={"required": _("Enter the day it happened.")},
     )
     note = forms.CharField(
         label=_("What happened"),

@@ -30,7 +30,8 @@ class VendorQuerySet(models.QuerySet["Vendor"]):
     def under_live_contract(self, today: dt.date) -> VendorQuerySet:
         """Vendors holding a contract, or an approved sub-contract, that runs on that day."""
         live = Contract.objects.live(today)
-        return self.filter(Q(contracts__in=live) | Q(sub_contracts__contract__in=live)).distinct()
+        approved = Q(sub_contracts__contract__in=live, sub_contracts__approved_on__isnull=False)
+        return self.filter(Q(contracts__in=live) | approved).distinct()
 
 
 class Vendor(models.Model):

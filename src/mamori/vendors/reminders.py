@@ -2,11 +2,13 @@
 
 Follow-ups go to the staff of the owning department (the secretariat for its own), return
 or erasure tasks to the contract's department and the contractor's users, documents asked of
-a contractor to its users, and expiring certifications of vendors under a live contract to
-the vendor's users and the departments holding those contracts. Each item sent is logged per
-person and day (ReminderLog), so a second run the same day sends only what is new.
-Mails name titles, contracts and dates only, never free text that might hold a resident's
-personal data (a follow-up's commitment is left on its page).
+a contractor to its users, and expiring certifications (confirmed by the city, not yet
+renewed) of vendors under a live contract to the vendor's users and the departments holding
+those contracts. Each item sent is logged per person and day (ReminderLog), so a second run the
+same day sends only what is new.
+Mails name kinds, numbers, contracts and dates only, never free text typed by staff or
+contractors that might name a resident (a follow-up's commitment, a task's data, a document
+request's title and details are left on their pages).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -32,6 +34,7 @@ from mamori.core import eras
 from mamori.council.models import Council
 from mamori.vendors.models import (
     Certification,
+    CertificationQuerySet,
     Contract,
     DocumentRequest,
     ReminderLog,
@@ -182,14 +185,15 @@ def _erasures(collector: _Collector, people: _People, today: dt.date, soon: dt.d
         contract = task.contract
         awaiting = task.status == ReturnErasure.Status.SUBMITTED
         state = TO_VERIFY if awaiting else _dated_state(task.due_on, today)
+        # The form and the action, not the data's description: free text may name a resident.
         item = Item(
             key=f"erasure:{task.pk}:{state}",
             state=state,
-            what=gettext("%(action)s of %(data)s under the contract %(contract)s")
+            what=gettext("%(action)s of the %(medium)s (contract %(contract)s)")
             % {
                 "action": task.get_action_display(),
-                "data": task.description,
-                "contract": contract.title,
+                "medium": task.get_medium_display(),
+                "contract": contract_label(contract),
             },
             due_on=task.due_on,
             path=reverse("vendors:erasure_detail", args=[task.pk]),
@@ -213,17 +217,39 @@ def _document_requests(
             Item(
                 key=f"document:{request.pk}:{state}",
                 state=state,
-                what=gettext("Document asked for: %(document)s (contract %(contract)s)")
-                % {"document": request.title, "contract": request.contract.title},
+                what=gettext("Document request (No. %(number)d) (contract %(contract)s)")
+                % {"number": request.pk, "contract": contract_label(request.contract)},
                 due_on=request.due_on,
                 path=reverse("vendors:document_request_file", args=[request.pk]),
             ),
         )
 
 
+def contract_label(contract: Contract) -> str:
+    """A contract as a mail names it: its title and, when it has one, its number."""
+    if contract.number:
+        return gettext("%(title)s (%(number)s)") % {
+            "title": contract.title,
+            "number": contract.number,
+        }
+    return contract.title
+
+
+def expiring_certifications(today: dt.date, days: int) -> CertificationQuerySet:
+    """Certifications confirmed by the city, still valid today, expiring within `days`, and
+    not renewed: the vendor has no confirmed certification of the same kind valid past it."""
+    renewal = Certification.objects.confirmed().filter(
+        vendor=OuterRef("vendor"),
+        kind=OuterRef("kind"),
+        name=OuterRef("name"),
+        expires_on__gt=OuterRef("expires_on"),
+    )
+    return Certification.objects.confirmed().expiring(today, days).exclude(Exists(renewal))
+
+
 def _certifications(collector: _Collector, people: _People, today: dt.date) -> None:
     certifications = (
-        Certification.objects.expiring(today, settings.MAMORI_CERTIFICATION_WARNING_DAYS)
+        expiring_certifications(today, settings.MAMORI_CERTIFICATION_WARNING_DAYS)
         .filter(vendor__in=Vendor.objects.under_live_contract(today))
         .select_related("vendor")
     )
@@ -247,14 +273,15 @@ def _certifications(collector: _Collector, people: _People, today: dt.date) -> N
 
 
 def _departments_by_vendor(today: dt.date) -> dict[int, set[int]]:
-    """The departments holding live contracts with each vendor, as contractor or below it."""
+    """The departments holding live contracts with each vendor, as contractor or as an
+    approved sub-contractor."""
     live = Contract.objects.live(today)
     departments: dict[int, set[int]] = defaultdict(set)
     for vendor_id, department_id in live.values_list("vendor_id", "department_id"):
         departments[vendor_id].add(department_id)
-    subcontracts = SubcontractApproval.objects.filter(contract__in=live).values_list(
-        "subcontractor_id", "contract__department_id"
-    )
+    subcontracts = SubcontractApproval.objects.filter(
+        contract__in=live, approved_on__isnull=False
+    ).values_list("subcontractor_id", "contract__department_id")
     for vendor_id, department_id in subcontracts:
         departments[vendor_id].add(department_id)
     return departments

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,13 +22,14 @@ from mamori.consultations.access import consultations_visible_to
 from mamori.consultations.models import Consultation
 from mamori.core.access import require
 from mamori.core.http import AuthenticatedRequest
-from mamori.vendors import access, services, views_endings
+from mamori.vendors import access, display, services, views_endings
 from mamori.vendors.forms import (
     ApproveForm,
     ClausesForm,
     ContractFilterForm,
     ContractForm,
     HoldingForm,
+    RefuseForm,
     SubcontractForm,
     add_service_errors,
     answered_consultations,
@@ -37,10 +40,13 @@ from mamori.vendors.models import (
     Contract,
     ContractBasis,
     DataHolding,
+    Handover,
     SubcontractApproval,
 )
 
 PAGE_SIZE = 50
+# Contracts whose warnings are counted together (a bounded id list per query).
+FLAG_CHUNK = 200
 
 
 def contract_url(contract: Contract, anchor: str = "") -> str:
@@ -59,6 +65,7 @@ def _may_create_contract(user: Any) -> bool:
 class ContractRow:
     contract: Contract
     flag_count: int
+    status: display.ShownStatus
 
 
 @login_required
@@ -73,11 +80,17 @@ def contract_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     chosen = _filtered(visible, filters.valid_filters())
     ids = list(chosen.values_list("pk", flat=True))
+    counts: dict[int, int] = {}
     if filters.valid_filters().get("flagged"):
-        ids = [pk for pk, count in _flag_counts(ids).items() if count]
+        # Only the contracts that can have a warning at all are examined, a chunk at a time.
+        for start in range(0, len(ids), FLAG_CHUNK):
+            counts |= _flag_counts(ids[start : start + FLAG_CHUNK])
+        ids = [pk for pk in ids if counts.get(pk)]
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     page_ids = list(page.object_list)
-    counts = _flag_counts(page_ids)
+    if not counts:
+        counts = _flag_counts(page_ids)
+    today = timezone.localdate()
     by_id = {
         c.pk: c
         for c in Contract.objects.filter(pk__in=page_ids).select_related(
@@ -90,7 +103,10 @@ def contract_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "filters": filters,
             "page_obj": page,
-            "rows": [ContractRow(by_id[pk], counts.get(pk, 0)) for pk in page_ids],
+            "rows": [
+                ContractRow(by_id[pk], counts.get(pk, 0), display.contract_status(by_id[pk], today))
+                for pk in page_ids
+            ],
             "may_create": _may_create_contract(user),
         },
     )
@@ -110,28 +126,51 @@ def _filtered(contracts: QuerySet[Contract], filters: dict[str, Any]) -> QuerySe
 
 def _may_be_flagged() -> Q:
     """Contracts that can have a warning at all: a sub-contractor without an approval or a
-    承認願, or a basis with an answered record and a clause not recorded as present. Only
+    承認願 (not refused), a basis with an answered record (a clause it promised may be missing,
+    or a sub-contractor it names), or a handover passed directly between contractors. Only
     these are examined one by one."""
-    unapproved = SubcontractApproval.objects.filter(contract=OuterRef("pk")).filter(
-        Q(approved_on__isnull=True) | Q(request_document__isnull=True)
-    )
+    unapproved = SubcontractApproval.objects.filter(
+        contract=OuterRef("pk"), refused_on__isnull=True
+    ).filter(Q(approved_on__isnull=True) | Q(request_document__isnull=True))
     with_record = ContractBasis.objects.filter(
         contract=OuterRef("pk"), answered_version__isnull=False
     )
-    present = Clause.objects.filter(contract=OuterRef("pk"), present=True)
-    all_present = Q(*[Exists(present.filter(kind=kind)) for kind in Clause.Kind])
-    return Exists(unapproved) | Exists(with_record) & ~all_present
+    direct = Handover.objects.filter(status=Handover.Status.DIRECT).filter(
+        Q(old_contract=OuterRef("pk")) | Q(new_contract=OuterRef("pk"))
+    )
+    return Q(Exists(unapproved)) | Q(Exists(with_record)) | Q(Exists(direct))
 
 
 def _flag_counts(ids: list[int]) -> dict[int, int]:
-    """The number of warnings of each contract: clause gaps and unapproved sub-contractors."""
+    """The number of warnings of each contract: clause gaps, sub-contractors without an
+    approval (or missing though the record names them), and handovers passed directly
+    between contractors (not through the city)."""
     contracts = Contract.objects.filter(pk__in=ids).prefetch_related(
         "clauses", "bases__answered_version", "bases__consultation", "subcontracts__subcontractor"
     )
+    direct = _direct_handovers(ids)
     return {
-        contract.pk: len(services.clause_gaps(contract)) + len(services.subcontract_flags(contract))
+        contract.pk: len(services.clause_gaps(contract))
+        + len(services.subcontract_flags(contract))
+        + direct.get(contract.pk, 0)
         for contract in contracts
     }
+
+
+def _direct_handovers(ids: list[int]) -> dict[int, int]:
+    """The number of handovers each contract passed or received directly (not compliant)."""
+    counts: dict[int, int] = {}
+    direct = Handover.objects.filter(status=Handover.Status.DIRECT)
+    for side in ("old_contract", "new_contract"):
+        rows = (
+            direct.filter(**{f"{side}__in": ids})
+            .values(side)
+            .annotate(n=Count("pk"))
+            .values_list(side, "n")
+        )
+        for pk, n in rows:
+            counts[pk] = counts.get(pk, 0) + n
+    return counts
 
 
 # Adding and changing -------------------------------------------------------------------------
@@ -174,7 +213,11 @@ def contract_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Change the title, number, period or procurement of a contract."""
     user = request.user
     contract = access.get_contract_for_user(user, pk, write=True)
-    form = ContractForm(request.POST or None, initial=ContractForm.initial_of(contract))
+    form = ContractForm(
+        request.POST or None,
+        initial=ContractForm.initial_of(contract),
+        answered_on=_latest_answer_date(contract),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_contract(actor=user, contract=contract, **form.service_fields())
@@ -185,6 +228,14 @@ def contract_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The contract was updated."))
             return redirect(contract_url(contract))
     return render(request, "vendors/contract_form.html", {"form": form, "contract": contract})
+
+
+def _latest_answer_date(contract: Contract) -> dt.date | None:
+    """The day of the latest answer the contract rests on: it may not start before."""
+    dates = contract.bases.filter(decision__isnull=False).values_list(
+        "decision__decided_on", flat=True
+    )
+    return max(dates, default=None)
 
 
 # The contract's page -------------------------------------------------------------------------
@@ -203,14 +254,28 @@ def contract_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sub-outsourcing chain, and what follows its end."""
     user = request.user
     contract = access.get_contract_for_user(user, pk)
+    # Read again with the department's whole path (a 係's full name names its 課 and 部).
+    contract = Contract.objects.select_related(
+        "vendor", "department__parent__parent", "previous_contract"
+    ).get(pk=contract.pk)
     may_edit = access.may_edit_contract(user, contract)
     own = access.vendor_of(user)
+    is_contractor = own is not None and own.pk == contract.vendor_id
+    # Once ended, nothing is added to or removed from the contract (the services refuse too).
+    is_live = contract.status == Contract.Status.LIVE
     clauses = {clause.kind: clause for clause in contract.clauses.all()}
+    flags = services.subcontract_flags(contract)
+    if not may_edit:
+        # A request waiting for the city is no warning for the contractor who made it: its
+        # entry reads 「承認待ち」.
+        flags = [flag for flag in flags if flag.reason == "not_in_contract"]
     context: dict[str, Any] = {
         **views_endings.endings_context(user, contract),
         "contract": contract,
+        "shown_status": display.contract_status(contract, timezone.localdate()),
         "may_edit": may_edit,
-        "may_add_subcontract": may_edit or (own is not None and own.pk == contract.vendor_id),
+        "may_change": may_edit and is_live,
+        "may_add_subcontract": (may_edit or is_contractor) and is_live,
         "may_see_consultations": bool(user.is_secretariat or user.is_department_staff),
         # A contractor user sees its own vendor's page only.
         "own_vendor_id": own.pk if own is not None else None,
@@ -226,7 +291,7 @@ def contract_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "clause_gaps": services.clause_gaps(contract),
         "holdings": list(contract.holdings.all()),
         "tree": services.subcontract_tree(contract),
-        "subcontract_flags": services.subcontract_flags(contract),
+        "subcontract_flags": flags,
     }
     return render(request, "vendors/contract_detail.html", context)
 
@@ -305,7 +370,9 @@ def holding_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def subcontract_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Record a sub-contractor and its 承認願: the department, or the contractor asking."""
+    """Record a sub-contractor and its 承認願: the department, or the contractor asking for
+    approval. The contractor does not see the city's list of vendors: it chooses among those
+    already in the chain or named in the answered record, or proposes a new company."""
     user = request.user
     contract = access.get_contract_for_user(user, pk)
     own = access.vendor_of(user)
@@ -319,38 +386,96 @@ def subcontract_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request.FILES or None,
         contract=contract,
         consultations=consultations,
+        proposable=None if may_edit else services.proposable_subcontractors(contract),
     )
     if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
         try:
-            services.add_subcontract(
-                actor=user,
-                contract=contract,
-                subcontractor=fields["subcontractor"],
-                scope=fields["scope"],
-                parent=fields.get("parent"),
-                consultation=fields.get("consultation"),
-                request_file=fields.get("request_file"),
-            )
+            _record_subcontract(user, contract, form)
         except ValidationError as error:
             add_service_errors(form, error, SubcontractForm.ERROR_FIELDS)
         else:
-            messages.success(request, _("The sub-contractor was recorded."))
+            messages.success(
+                request,
+                _("The sub-contractor was recorded.")
+                if may_edit
+                else _("The request for approval of the sub-outsourcing was sent."),
+            )
             return redirect(contract_url(contract, "subcontracts"))
-    return render(request, "vendors/subcontract_form.html", {"form": form, "contract": contract})
+    return render(
+        request,
+        "vendors/subcontract_form.html",
+        {"form": form, "contract": contract, "proposing": not may_edit},
+    )
+
+
+def _record_subcontract(user: Any, contract: Contract, form: SubcontractForm) -> None:
+    fields = form.cleaned_data
+    common = {
+        "actor": user,
+        "contract": contract,
+        "scope": fields["scope"],
+        "parent": fields.get("parent"),
+        "request_file": fields.get("request_file"),
+    }
+    if form.is_new_company():
+        services.propose_subcontractor(
+            legal_name=fields["new_legal_name"],
+            entity_kind=fields["new_entity_kind"],
+            corporate_number=fields.get("new_corporate_number", ""),
+            **common,
+        )
+    else:
+        services.add_subcontract(
+            subcontractor=fields["subcontractor"],
+            consultation=fields.get("consultation"),
+            **common,
+        )
+
+
+def _subcontract_context(approval: SubcontractApproval) -> dict[str, Any]:
+    return {
+        "approval": approval,
+        "contract": approval.contract,
+        "works_under": (
+            approval.parent.subcontractor.legal_name
+            if approval.parent is not None
+            else approval.contract.vendor.legal_name
+        ),
+    }
+
+
+def _pending_subcontract(user: Any, pk: int) -> SubcontractApproval:
+    """An entry of a contract the user may change, read with what its pages show."""
+    approval = access.get_subcontract_for_user(user, pk, write=True)
+    return SubcontractApproval.objects.select_related(
+        "contract__vendor",
+        "contract__department",
+        "parent__subcontractor",
+        "subcontractor",
+        "consultation",
+        "request_document",
+        "approved_by",
+        "refused_by",
+    ).get(pk=approval.pk)
 
 
 @login_required
 def subcontract_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The department records the day it approved a sub-contractor."""
+    """The department records the day it approved a sub-contractor (and the consultation on
+    the sub-outsourcing, if the council was consulted)."""
     user = request.user
-    approval = access.get_subcontract_for_user(user, pk, write=True)
+    approval = _pending_subcontract(user, pk)
     contract = approval.contract
-    form = ApproveForm(request.POST or None)
+    consultations = _consultations_for(user).filter(department_id=contract.department_id)
+    initial = {"approved_on": timezone.localdate(), "consultation": approval.consultation_id}
+    form = ApproveForm(request.POST or None, consultations=consultations, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.approve_subcontract(
-                actor=user, approval=approval, approved_on=form.cleaned_data["approved_on"]
+                actor=user,
+                approval=approval,
+                approved_on=form.cleaned_data["approved_on"],
+                consultation=form.cleaned_data.get("consultation"),
             )
         except ValidationError as error:
             add_service_errors(form, error, ApproveForm.ERROR_FIELDS)
@@ -364,10 +489,33 @@ def subcontract_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "vendors/subcontract_approve.html",
-        {"form": form, "approval": approval, "contract": contract},
+        {"form": form, **_subcontract_context(approval)},
     )
 
 
-def subcontract_refuse(request: Any, pk: int) -> HttpResponse:
-    """Stub: the department refuses a sub-outsourcing request with a reason (to be written)."""
-    raise NotImplementedError
+@login_required
+def subcontract_refuse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The department refuses a sub-outsourcing request, with its reason."""
+    user = request.user
+    approval = _pending_subcontract(user, pk)
+    form = RefuseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.refuse_subcontract(
+                actor=user,
+                approval=approval,
+                refused_on=form.cleaned_data["refused_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, RefuseForm.ERROR_FIELDS)
+        else:
+            messages.success(
+                request,
+                _("The sub-outsourcing to %(name)s was refused.")
+                % {"name": approval.subcontractor.legal_name},
+            )
+            return redirect(contract_url(approval.contract, "subcontracts"))
+    return render(
+        request, "vendors/subcontract_refuse.html", {"form": form, **_subcontract_context(approval)}
+    )

@@ -14,17 +14,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
 
+from mamori.accounts.models import Role
 from mamori.audit.models import AuditEvent
+from mamori.core import eras
 from mamori.core.access import require
-from mamori.core.http import AuthenticatedRequest
+from mamori.core.http import AuthenticatedRequest, stored_file_response
 from mamori.vendors import access, services
 from mamori.vendors.forms_endings import (
     CertificateForm,
@@ -46,12 +47,15 @@ from mamori.vendors.models import (
     Medium,
     ReturnErasure,
     ReturnErasureQuerySet,
+    VendorUser,
 )
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 20
 # Codes of the upload check (consultations.attachments.check_file): errors about the file itself.
 FILE_ERROR_CODES = {"empty", "too_large", "type"}
+# Codes of refusals about the state of the contract or task, not about a field.
+STATE_ERROR_CODES = {"not_live", "verified", "not_submitted", "state", "already_filed"}
 # The step that follows each state of a handover; none once it is over.
 NEXT_STEP = {
     Handover.Status.PENDING: "received",
@@ -78,6 +82,18 @@ def _add_service_error(form: Form, error: ValidationError, field: str | None = N
     """A service's refusal on the form: on the file field when it is about the file."""
     on_field = field if field and getattr(error, "code", None) in FILE_ERROR_CODES else None
     form.add_error(on_field, error)
+
+
+def _add_error_by_code(
+    form: Form, error: ValidationError, fields: dict[str, str], default: str | None
+) -> None:
+    """A service's refusal on the field it concerns: `fields` maps codes to fields; any other
+    code goes to `default` (None: the form as a whole), except a contract that has ended."""
+    code = getattr(error, "code", None) or ""
+    field = fields[code] if code in fields else default
+    if code in STATE_ERROR_CODES or (field is not None and field not in form.fields):
+        field = None
+    form.add_error(field, error)
 
 
 # The contract's page ------------------------------------------------------------------------
@@ -135,7 +151,14 @@ def _planned_tasks(contract: Contract) -> list[PlannedTask]:
 
 
 def _due_on(ended_on: dt.date | None) -> dt.date | None:
-    return services.erasure_due_on(ended_on) if ended_on is not None else None
+    """The due date a preview shows; none for a date too far out to count business days in
+    (ending on it is refused anyway)."""
+    if ended_on is None:
+        return None
+    try:
+        return services.erasure_due_on(ended_on)
+    except ValidationError:
+        return None
 
 
 @login_required
@@ -146,8 +169,9 @@ def contract_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This contract has already ended."))
         return redirect(_contract_url(contract))
     posted = request.method == "POST"
-    form = ContractEndForm(request.POST if posted else None, contract=contract)
-    if posted and "preview" not in request.POST and form.is_valid():
+    preview = "preview" in request.POST
+    form = ContractEndForm(request.POST if posted else None, contract=contract, preview=preview)
+    if posted and not preview and form.is_valid():
         data = form.cleaned_data
         try:
             tasks = services.end_contract(
@@ -158,11 +182,11 @@ def contract_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 reason=data["reason"].strip() if data["terminated"] else "",
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_error_by_code(form, error, {"reason": "reason"}, "ended_on")
         else:
             message = ngettext(
-                "The contract was ended; %(count)s return or erasure task was opened.",
-                "The contract was ended; %(count)s return or erasure tasks were opened.",
+                "The contract was ended; %(count)s return and erasure case was opened.",
+                "The contract was ended; %(count)s return and erasure cases were opened.",
                 len(tasks),
             )
             messages.success(request, message % {"count": len(tasks)})
@@ -239,23 +263,55 @@ def erasure_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class TaskEvent:
+    """One line of a task's history; a moved due date with its dates before and after."""
+
     at: dt.datetime
     actor: str
     description: str
+    due_before: dt.date | None = None
+    due_after: dt.date | None = None
+    due_reason: str = ""
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _task_event(event: AuditEvent, task: ReturnErasure) -> TaskEvent:
+    description = str(TASK_EVENTS.get(event.use_case, event.get_action_display()))
+    ended_on = task.contract.ended_on
+    if event.use_case == "vendors.end_contract" and ended_on is not None:
+        # Recorded when the end was entered, which may be days after the contract ended.
+        description = _("The task was opened at the end of the contract (ended on %(date)s)") % {
+            "date": eras.format_date(ended_on)
+        }
+    moved: dict[str, Any] = {}
+    if event.use_case == "vendors.plan_return_erasure":
+        changes = event.changes if isinstance(event.changes, dict) else {}
+        due = changes.get("due_on")
+        if isinstance(due, list) and len(due) == 2:
+            reason = changes.get("due_on_reason")
+            moved = {
+                "due_before": _day(due[0]),
+                "due_after": _day(due[1]),
+                "due_reason": str(reason[1] or "") if isinstance(reason, list) else "",
+            }
+    return TaskEvent(
+        at=event.created_at,
+        actor=str(event.actor) if event.actor is not None else event.actor_label,
+        description=description,
+        **moved,
+    )
 
 
 def _history(task: ReturnErasure) -> list[TaskEvent]:
     events = (AuditEvent.objects.for_object(task).select_related("actor").order_by("-seq"))[
         :HISTORY_LIMIT
     ]
-    return [
-        TaskEvent(
-            at=event.created_at,
-            actor=str(event.actor) if event.actor is not None else event.actor_label,
-            description=str(TASK_EVENTS.get(event.use_case, event.get_action_display())),
-        )
-        for event in events
-    ]
+    return [_task_event(event, task) for event in events]
 
 
 def _render_task(
@@ -264,7 +320,7 @@ def _render_task(
     """The task's page, with each form the user may use (bound ones kept with their errors)."""
     user = request.user
     Status = ReturnErasure.Status
-    if access.may_edit_contract(user, task.contract) and task.status != Status.VERIFIED:
+    if access.may_edit_contract(user, task.contract) and task.status == Status.OPEN:
         forms.setdefault("plan_form", ErasurePlanForm(task=task))
     # The contractor may replace a certificate awaiting verification; the department, which
     # verifies it, files one (received on paper) only while the task is open.
@@ -315,10 +371,19 @@ def erasure_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _render_task(request, _task(request, pk))
 
 
+def _back_to_task(request: AuthenticatedRequest, pk: int) -> HttpResponse | None:
+    """A GET on an address that only takes a form: back to the task's page."""
+    if request.method == "POST":
+        return None
+    return redirect(_task_url(_task(request, pk)))
+
+
 @login_required
-@require_POST
 def erasure_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The department sets return or erasure, the method and the due date."""
+    """The department sets return or erasure, the method and the due date (a moved due date
+    with its reason)."""
+    if (back := _back_to_task(request, pk)) is not None:
+        return back
     task = _task(request, pk)
     require(access.may_edit_contract(request.user, task.contract))
     form = ErasurePlanForm(request.POST, task=task)
@@ -331,9 +396,15 @@ def erasure_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 action=data["action"],
                 method=data["method"],
                 due_on=data["due_on"],
+                due_on_reason=data["due_on_reason"] if form.due_on_changed() else "",
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_error_by_code(
+                form,
+                error,
+                {"action": "action", "due_on_reason": "due_on_reason", "reason": "due_on_reason"},
+                "due_on",
+            )
         else:
             messages.success(request, _("The plan was saved."))
             return redirect(_task_url(task))
@@ -341,9 +412,10 @@ def erasure_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def erasure_certificate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The contractor (or the department) files the certificate of erasure or return."""
+    if (back := _back_to_task(request, pk)) is not None:
+        return back
     task = _task(request, pk)
     require(access.may_file_certificate(request.user, task))
     form = CertificateForm(request.POST, request.FILES)
@@ -364,9 +436,10 @@ def erasure_certificate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def erasure_verify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The department confirms the certificate: the task is closed."""
+    if (back := _back_to_task(request, pk)) is not None:
+        return back
     task = _task(request, pk)
     require(access.may_verify(request.user, task))
     form = VerifyForm(request.POST)
@@ -384,9 +457,10 @@ def erasure_verify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def erasure_send_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The department refuses the certificate with a reason: the task is open again."""
+    if (back := _back_to_task(request, pk)) is not None:
+        return back
     task = _task(request, pk)
     require(access.may_verify(request.user, task))
     form = SendBackForm(request.POST)
@@ -478,32 +552,40 @@ def handover_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _render_handover(request, _handover(request, pk))
 
 
+def _back_to_handover(request: AuthenticatedRequest, pk: int) -> HttpResponse | None:
+    """A GET on an address that only takes a form: back to the handover's page."""
+    if request.method == "POST":
+        return None
+    return redirect("vendors:handover_detail", pk=_handover(request, pk).pk)
+
+
 @login_required
-@require_POST
 def handover_step(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record the next step of a handover; out of order or on a bad date it is refused."""
+    if (back := _back_to_handover(request, pk)) is not None:
+        return back
     handover = _handover(request, pk, write=True)
     form = HandoverStepForm(request.POST)
     if form.is_valid():
+        step = form.cleaned_data["step"]
         try:
             services.record_handover_step(
-                actor=request.user,
-                handover=handover,
-                step=form.cleaned_data["step"],
-                on=form.cleaned_data["on"],
+                actor=request.user, handover=handover, step=step, on=form.cleaned_data["on"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_error_by_code(form, error, {"future": "on", "date_order": "on"}, None)
         else:
-            messages.success(request, _("The step was recorded."))
+            label = services.HANDOVER_STEPS[step][1].label
+            messages.success(request, _("“%(step)s” was recorded.") % {"step": label})
             return redirect("vendors:handover_detail", pk=handover.pk)
     return _render_handover(request, handover, step_form=form)
 
 
 @login_required
-@require_POST
 def handover_direct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record that the data passed directly between the contractors: not compliant."""
+    if (back := _back_to_handover(request, pk)) is not None:
+        return back
     handover = _handover(request, pk, write=True)
     form = DirectTransferForm(request.POST)
     if form.is_valid():
@@ -515,7 +597,7 @@ def handover_direct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"].strip(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_error_by_code(form, error, {"note": "note", "future": "on"}, None)
         else:
             messages.warning(request, _("The direct transfer was recorded as not compliant."))
             return redirect("vendors:handover_detail", pk=handover.pk)
@@ -542,12 +624,18 @@ def document_request_create(request: AuthenticatedRequest, pk: int) -> HttpRespo
                 due_on=data["due_on"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_error_by_code(form, error, {"title": "title"}, "due_on")
         else:
             messages.success(request, _("The document was requested."))
             return redirect(_contract_url(contract, "document-requests"))
+    # Without a contractor user who may log in, nobody sees the request on screen.
+    reachable = VendorUser.objects.filter(
+        vendor_id=contract.vendor_id, user__is_active=True, user__role=Role.CONTRACTOR
+    ).exists()
     return render(
-        request, "vendors/document_request_form.html", {"contract": contract, "form": form}
+        request,
+        "vendors/document_request_form.html",
+        {"contract": contract, "form": form, "no_contractor_user": not reachable},
     )
 
 
@@ -584,20 +672,14 @@ def document_request_file(request: AuthenticatedRequest, pk: int) -> HttpRespons
 
 @login_required
 def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
-    """A stored file, as a download, to those who may see its contract (or vendor)."""
+    """A stored file, as a download, to those who may see its contract (or vendor); each
+    download is recorded in the audit trail."""
     document = access.get_document_for_user(request.user, pk)
-    if not document.file.name:
-        raise Http404
-    try:
-        stored = document.file.storage.open(document.file.name, "rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
-    response = FileResponse(
-        stored,
-        as_attachment=True,
+    return stored_file_response(
+        actor=request.user,
+        obj=document,
+        use_case="vendors.download_document",
+        file=document.file,
         filename=document.original_name,
         content_type=document.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -19,11 +19,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from mamori.core.access import require
 from mamori.core.http import AuthenticatedRequest
-from mamori.vendors import access, services
+from mamori.vendors import access, display, services
 from mamori.vendors.forms import (
     CertificationForm,
     ContactForm,
@@ -38,13 +37,17 @@ PAGE_SIZE = 50
 
 @dataclass(frozen=True)
 class CertificationRow:
-    """A certification with its state today: "valid", "expiring", "expired" or "not_yet"."""
+    """A certification with its state today: "unconfirmed" (declared by the vendor, not yet
+    confirmed by the city: it counts for nothing), else "valid", "expiring", "expired" or
+    "not_yet"."""
 
     certification: Certification
     state: str
 
 
 def certification_state(certification: Certification, today: dt.date) -> str:
+    if not certification.is_confirmed:
+        return "unconfirmed"
     if certification.expires_on < today:
         return "expired"
     if certification.valid_from > today:
@@ -63,8 +66,7 @@ def vendor_url(vendor: Vendor, anchor: str = "") -> str:
 
 
 def _may_create_vendor(user: Any) -> bool:
-    # may_edit_vendor does not depend on the vendor: anyone who keeps the list may add to it.
-    return access.may_read_vendors(user) and access.may_edit_vendor(user, Vendor())
+    return access.may_read_vendors(user) and access.may_add_vendor(user)
 
 
 # The list ------------------------------------------------------------------------------------
@@ -79,7 +81,7 @@ def vendor_list(request: AuthenticatedRequest) -> HttpResponse:
     query = unicodedata.normalize("NFKC", request.GET.get("q", "")).strip()[:100]
     if query:
         vendors = vendors.filter(legal_name__icontains=query)
-    vendors = _with_live_contracts(vendors, user, today).prefetch_related(
+    vendors = _with_live_contracts(vendors, today).prefetch_related(
         Prefetch("certifications", queryset=Certification.objects.order_by("expires_on", "id"))
     )
     page = Paginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -96,12 +98,13 @@ def vendor_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _with_live_contracts(vendors: QuerySet[Vendor], user: Any, today: dt.date) -> QuerySet[Vendor]:
-    """Each vendor with the number of its live contracts the user may see, in the one query."""
-    visible = access.contracts_visible_to(user).values("pk")
+def _with_live_contracts(vendors: QuerySet[Vendor], today: dt.date) -> QuerySet[Vendor]:
+    """Each vendor with the number of all its live contracts, in the one query: the city's
+    staff see how busy a vendor is whoever holds the contracts (a contractor user sees its own
+    vendor only, whose contracts are all its own)."""
     live = (
         Contract.objects.live(today)
-        .filter(pk__in=visible, vendor=OuterRef("pk"))
+        .filter(vendor=OuterRef("pk"))
         .order_by()
         .values("vendor")
         .annotate(n=Count("pk"))
@@ -120,6 +123,7 @@ def vendor_create(request: AuthenticatedRequest) -> HttpResponse:
     require(_may_create_vendor(user))
     form = VendorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Every field was checked by the form (all errors at once); the service checks again.
         try:
             vendor = services.create_vendor(actor=user, **form.cleaned_data)
         except ValidationError as error:
@@ -137,7 +141,7 @@ def vendor_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Change a vendor's name, kind, corporate number, address or capital."""
     user = request.user
     vendor = access.get_vendor_for_user(user, pk, write=True)
-    form = VendorForm(request.POST or None, initial=VendorForm.initial_of(vendor))
+    form = VendorForm(request.POST or None, initial=VendorForm.initial_of(vendor), vendor=vendor)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_vendor(actor=user, vendor=vendor, **form.cleaned_data)
@@ -165,26 +169,32 @@ def _detail_context(user: Any, vendor: Vendor) -> dict[str, Any]:
     today = timezone.localdate()
     may_edit = access.may_edit_vendor(user, vendor)
     may_certify = access.may_add_certification(user, vendor)
-    visible = access.contracts_visible_to(user)
-    certifications = vendor.certifications.select_related("evidence").order_by("expires_on", "id")
+    visible = access.contracts_visible_to(user).select_related("department__parent__parent")
+    certifications = vendor.certifications.select_related("evidence", "confirmed_by").order_by(
+        "expires_on", "id"
+    )
+    contracts = list(visible.filter(vendor=vendor).order_by("-starts_on", "id"))
     return {
         "vendor": vendor,
         "capital": f"{vendor.capital_yen:,}" if vendor.capital_yen is not None else "",
         "today": today,
         "may_edit": may_edit,
+        "may_confirm": access.may_confirm_certification(user, vendor),
         "may_add_certification": may_certify,
         "may_link_users": bool(user.is_secretariat),
         "contacts": list(vendor.contacts.all()),
         "certifications": certification_rows(certifications, today),
         "vendor_users": list(vendor.users.select_related("user").order_by("user__username")),
-        "contracts": list(visible.filter(vendor=vendor).order_by("-starts_on", "id")),
+        "contracts": [(c, display.contract_status(c, today)) for c in contracts],
         "sub_contracts": list(
             visible.filter(subcontracts__subcontractor=vendor).distinct().order_by("-starts_on")
         ),
         # Three forms on one page: each with ids of its own.
         "contact_form": ContactForm(auto_id="contact-%s") if may_edit else None,
         "certification_form": (
-            CertificationForm(auto_id="certification-%s") if may_certify else None
+            CertificationForm(auto_id="certification-%s", evidence_required=not may_edit)
+            if may_certify
+            else None
         ),
         "link_form": VendorUserLinkForm(auto_id="link-%s") if user.is_secretariat else None,
         "live_status": Contract.Status.LIVE,
@@ -209,18 +219,30 @@ def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def contact_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Remove a contact of a vendor the user keeps."""
+    """Remove a contact of a vendor the user keeps: a GET asks to confirm, a POST removes."""
     user = request.user
     contact = VendorContact.objects.filter(pk=pk).first()
     if contact is None:
         require(access.may_read_vendors(user))
         raise Http404
     vendor = access.get_vendor_for_user(user, contact.vendor_id, write=True)
+    back = vendor_url(vendor, "contacts")
+    if request.method != "POST":
+        return _confirm_delete(request, vendor, _("the contact %(name)s") % {"name": contact}, back)
     services.remove_contact(actor=user, contact=contact)
-    messages.success(request, _("The contact was removed."))
-    return redirect(vendor_url(vendor, "contacts"))
+    messages.success(request, _("The contact %(name)s was removed.") % {"name": contact.name})
+    return redirect(back)
+
+
+def _confirm_delete(
+    request: AuthenticatedRequest, vendor: Vendor, what: str, back: str
+) -> HttpResponse:
+    return render(
+        request,
+        "vendors/vendor_confirm_delete.html",
+        {"vendor": vendor, "what": what, "back": back},
+    )
 
 
 @login_required
@@ -229,7 +251,10 @@ def certification_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     vendor = access.get_vendor_for_user(user, pk)
     require(access.may_add_certification(user, vendor))
-    form = CertificationForm(request.POST or None, request.FILES or None)
+    by_city = access.may_confirm_certification(user, vendor)
+    form = CertificationForm(
+        request.POST or None, request.FILES or None, evidence_required=not by_city
+    )
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         evidence = fields.pop("evidence")
@@ -238,24 +263,69 @@ def certification_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error, CertificationForm.ERROR_FIELDS)
         else:
-            messages.success(request, _("The certification was recorded."))
+            messages.success(
+                request,
+                _("The certification was recorded.")
+                if by_city
+                else _(
+                    "The certification was recorded. It counts once the city has confirmed it "
+                    "against the copy of the certificate."
+                ),
+            )
             return redirect(vendor_url(vendor, "certifications"))
-    return render(request, "vendors/certification_form.html", {"form": form, "vendor": vendor})
+    return render(
+        request,
+        "vendors/certification_form.html",
+        {"form": form, "vendor": vendor, "by_city": by_city},
+    )
 
 
-@login_required
-@require_POST
-def certification_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Remove a certification recorded in error (the city's staff only)."""
-    user = request.user
+def _certification_for(user: Any, pk: int) -> tuple[Certification, Vendor]:
+    """A certification and its vendor, if the user may see the vendor (else 404/403)."""
     certification = Certification.objects.filter(pk=pk).first()
     if certification is None:
         require(access.may_read_vendors(user))
         raise Http404
-    vendor = access.get_vendor_for_user(user, certification.vendor_id, write=True)
+    return certification, access.get_vendor_for_user(user, certification.vendor_id)
+
+
+@login_required
+def certification_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Remove a certification recorded in error (the city's staff only): a GET asks to
+    confirm, a POST removes."""
+    user = request.user
+    certification, vendor = _certification_for(user, pk)
+    require(access.may_edit_vendor(user, vendor))
+    back = vendor_url(vendor, "certifications")
+    if request.method != "POST":
+        what = _("the certification %(name)s") % {"name": certification}
+        return _confirm_delete(request, vendor, what, back)
     services.remove_certification(actor=user, certification=certification)
-    messages.success(request, _("The certification was removed."))
-    return redirect(vendor_url(vendor, "certifications"))
+    messages.success(
+        request, _("The certification %(name)s was removed.") % {"name": certification}
+    )
+    return redirect(back)
+
+
+@login_required
+def certification_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """City staff confirm a certification a vendor declared, against its evidence (a POST;
+    a GET goes back to the vendor's page)."""
+    user = request.user
+    certification, vendor = _certification_for(user, pk)
+    back = vendor_url(vendor, "certifications")
+    if request.method != "POST":
+        return redirect(back)
+    require(access.may_confirm_certification(user, vendor))
+    try:
+        services.confirm_certification(actor=user, certification=certification)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The certification %(name)s was confirmed.") % {"name": certification}
+        )
+    return redirect(back)
 
 
 @login_required
@@ -279,8 +349,3 @@ def vendor_user_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
             return redirect(vendor_url(vendor, "users"))
     return render(request, "vendors/vendor_user_link.html", {"form": form, "vendor": vendor})
-
-
-def certification_confirm(request: Any, pk: int) -> HttpResponse:
-    """Stub: city staff confirm a certification against its evidence (to be written)."""
-    raise NotImplementedError

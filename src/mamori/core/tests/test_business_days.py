@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 
-from mamori.core.business_days import add_business_days, business_days_between, is_business_day
+from mamori.core.business_days import (
+    LAST_YEAR,
+    add_business_days,
+    business_days_between,
+    is_business_day,
+)
 from mamori.vendors.services import erasure_due_on
 
 
@@ -64,6 +69,26 @@ class TestAddBusinessDays:
     def test_a_negative_count_is_refused(self) -> None:
         with pytest.raises(ValueError):
             add_business_days(dt.date(2026, 6, 8), -1)
+
+    def test_the_last_year_of_the_holiday_table_is_counted(self) -> None:
+        assert LAST_YEAR == 2099
+        # Friday 2099-12-25: the weekend, then Monday 12/28.
+        assert add_business_days(dt.date(2099, 12, 25), 1) == dt.date(2099, 12, 28)
+
+    def test_counting_into_a_year_the_holiday_table_does_not_cover_is_refused(self) -> None:
+        # 12/28 (1); the closure runs into 2100, whose holidays the table does not know.
+        with pytest.raises(ValueError):
+            add_business_days(dt.date(2099, 12, 25), 2)
+
+    @pytest.mark.parametrize("day", [dt.date.max, dt.date(9999, 12, 25)])
+    def test_counting_past_the_last_date_is_a_value_error_not_an_overflow(
+        self, day: dt.date
+    ) -> None:
+        with pytest.raises(ValueError):
+            add_business_days(day, 10)
+
+    def test_zero_days_from_the_last_date_is_that_date(self) -> None:
+        assert add_business_days(dt.date.max, 0) == dt.date.max
 
 
 class TestBusinessDaysBetween:

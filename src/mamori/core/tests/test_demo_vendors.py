@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from mamori.accounts.models import User
 from mamori.audit.models import AuditEvent
 from mamori.consultations.models import Consultation
-from mamori.core import demo_vendors
+from mamori.core import demo_vendors, eras
 from mamori.vendors import access, services
 from mamori.vendors.models import (
     Certification,
@@ -76,6 +76,9 @@ class TestTheVendors:
         )
         assert [c.vendor.legal_name for c in expiring] == [demo_vendors.KEYAKINO]
         assert expiring[0].kind == Certification.Kind.PRIVACY_MARK
+
+    def test_every_certification_was_confirmed_by_the_city(self, demo: None) -> None:
+        assert Certification.objects.count() == Certification.objects.confirmed().count() > 0
 
 
 class TestTheEmploymentSupportContract:
@@ -147,6 +150,17 @@ class TestTheCentreAndItsSubContractor:
         assert request.due_on is not None and request.due_on > timezone.localdate()
 
 
+class TestTheContractNumbers:
+    def test_they_are_written_with_the_fiscal_year_in_the_japanese_era(self, demo: None) -> None:
+        today = timezone.localdate()
+        this_year = eras.format_fiscal_year(eras.fiscal_year_of(today), on=today)
+        assert contract(demo_vendors.TITLE_A).number == f"{this_year}障支委第4号"
+        assert contract(demo_vendors.TITLE_B).number == f"{this_year}子総委第12号"
+        assert contract(demo_vendors.TITLE_C).number == "平成20年度子総委第31号"
+        assert contract(demo_vendors.TITLE_D).number.endswith("年度障支委第9号")
+        assert contract(demo_vendors.TITLE_D).number.startswith(("令和", "平成"))
+
+
 class TestTheEndsOfContracts:
     def test_the_allowance_system_work_ended_with_its_certificate_verified(
         self, demo: None
@@ -160,6 +174,19 @@ class TestTheEndsOfContracts:
         assert task.certificate is not None
         assert task.certificate.kind == VendorDocument.Kind.ERASURE_CERTIFICATE
         assert task.certificate.content_type == "application/pdf"
+
+    def test_every_ended_contract_ended_on_its_last_day_by_today(self, demo: None) -> None:
+        today = timezone.localdate()
+        ended = Contract.objects.exclude(status=Contract.Status.LIVE)
+        assert ended.count() == 2
+        for found in ended:
+            assert found.status == Contract.Status.ENDED
+            assert found.ended_on == found.ends_on
+            assert found.ended_on is not None and found.ended_on <= today
+
+    def test_the_centres_data_is_named_for_what_it_is(self, demo: None) -> None:
+        (holding,) = contract(demo_vendors.TITLE_B).holdings.all()
+        assert holding.description.startswith("入退室管理システムの利用者データ")
 
     def test_exactly_one_erasure_is_overdue(self, demo: None) -> None:
         today = timezone.localdate()
@@ -186,3 +213,16 @@ class TestTheAuditTrail:
                 action=AuditEvent.Action.CREATE, object_type=model._meta.label_lower
             )
             assert created.count() == model._default_manager.count() > 0, model.__name__
+
+
+class TestTheHomePage:
+    def test_the_department_sees_its_warned_contract_and_the_expiring_certification(
+        self, demo: None, client: Client
+    ) -> None:
+        client.force_login(User.objects.get(username="shogai"))
+        response = client.get(reverse("core:home"))
+        assert response.status_code == 200
+        warned = [w.contract.title for w in response.context["contracts_warned"]]
+        assert warned == [demo_vendors.TITLE_A]
+        expiring = response.context["certifications_expiring"]
+        assert [c.vendor.legal_name for c in expiring] == [demo_vendors.KEYAKINO]

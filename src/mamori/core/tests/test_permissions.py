@@ -153,7 +153,7 @@ POLICY: dict[str, Rule] = {
     "vendors:contact_add": rule({SEC, STAFF}),
     "vendors:contact_delete": rule({SEC, STAFF}, "post"),
     # A contractor files its own certification's renewal.
-    "vendors:certification_add": rule({SEC, CONTRACTOR} | ALL_STAFF),
+    "vendors:certification_add": rule({SEC, STAFF, CONTRACTOR}),
     "vendors:certification_delete": rule({SEC, STAFF}, "post"),
     "vendors:certification_confirm": rule({SEC, STAFF}, "post"),
     "vendors:vendor_user_link": rule({SEC}),

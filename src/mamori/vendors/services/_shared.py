@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mamori.accounts.models import User
+from mamori.accounts.models import Role, User
 from mamori.consultations import handling
 from mamori.consultations.models import HandlingRecordVersion
 from mamori.core import eras
@@ -43,12 +43,36 @@ def _is_secretariat(user: Any) -> bool:
 
 
 def _person(actor: Any, department_id: int | None = None) -> Any:
-    """Who a row is credited to: the actor, or for the system a member of the department."""
+    """Who a row that needs a person is credited to: the actor; for the system (actor None:
+    the demo loader, commands) an active member of the staff of the department the row
+    concerns, or with no department an active member of the secretariat, never a council
+    member, an auditor or a contractor. `consultations.lifecycle.system_user` does not fit
+    here: it takes a consultation and falls back to any user at all. ValidationError when
+    nobody fits, rather than crediting the row to the wrong person."""
     if actor is not None:
         return actor
-    users = User.objects.order_by("pk")
-    found = users.filter(department_id=department_id).first() if department_id else None
-    return found or users.first()
+    users = User.objects.filter(is_active=True).order_by("pk")
+    if department_id is not None:
+        found = users.filter(role=Role.DEPARTMENT_STAFF, department_id=department_id).first()
+    else:
+        found = users.filter(role=Role.SECRETARIAT).first()
+    if found is None:
+        raise ValidationError(
+            _("No member of the city's staff can be recorded as having done this."),
+            code="no_person",
+        )
+    return found
+
+
+def _locked[M: models.Model](obj: M) -> M:
+    """Re-read the row under a lock (inside the use case's transaction) and put its values on
+    the caller's instance, so that the state is checked and written on what the database
+    holds now, not on a page loaded before another person moved it (as
+    `consultations.lifecycle._check_state`)."""
+    fresh = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(fresh, field.attname))
+    return obj
 
 
 def _today() -> dt.date:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mamori.audit.writes import create_audited, delete_audited, update_audited
 from mamori.consultations import handling
@@ -31,6 +32,7 @@ from mamori.vendors.services._shared import (
     _check_choice,
     _check_live,
     _clean,
+    _locked,
     _parsed,
     _require,
     _required_text,
@@ -39,6 +41,8 @@ from mamori.vendors.services._shared import (
 from mamori.vendors.services.subcontracts import SubcontractFlag, subcontract_flags
 
 APPROVING_RESULTS = (Decision.Result.APPROVED, Decision.Result.CONDITIONALLY_APPROVED)
+# How many of the record's data items name a proposed holding when the subjects are empty.
+ITEMS_NAMED = 2
 
 # What the HandlingRecord's safeguards promise, as the clause kind of a contract that keeps
 # the promise. transport_protection, device_repair_disposal, periodic_report and
@@ -143,7 +147,8 @@ class _Answer:
 
 
 def _answer_of(consultation: Consultation, department_id: int) -> _Answer:
-    """The consultation's latest 可 or 条件付き可 answer and the version answered, or refusal."""
+    """The consultation's latest answer, which must be 可 or 条件付き可 (a later 否 or 継続審議
+    supersedes an earlier approval), and the version that answer was given on."""
     if consultation.department_id != department_id:
         raise ValidationError(
             _("%(consultation)s is not a consultation of the contract's department.")
@@ -151,8 +156,7 @@ def _answer_of(consultation: Consultation, department_id: int) -> _Answer:
             code="department",
         )
     decision = (
-        consultation.decisions.filter(result__in=APPROVING_RESULTS)
-        .select_related("answered_version")
+        consultation.decisions.select_related("answered_version")
         .order_by("-decided_on", "-id")
         .first()
     )
@@ -162,7 +166,16 @@ def _answer_of(consultation: Consultation, department_id: int) -> _Answer:
             % {"consultation": consultation.label},
             code="not_approved",
         )
-    version = consultation.answered_version or decision.answered_version
+    if decision.result not in APPROVING_RESULTS:
+        raise ValidationError(
+            _(
+                "%(consultation)s was last answered “%(result)s”: a contract rests only on an "
+                "answer of 可 or 条件付き可."
+            )
+            % {"consultation": consultation.label, "result": decision.get_result_display()},
+            code="not_approved",
+        )
+    version = decision.answered_version or consultation.answered_version
     if version is None:
         raise ValidationError(
             _("%(consultation)s has no answered version of its handling record.")
@@ -187,9 +200,12 @@ def _check_period(starts_on: dt.date, ends_on: dt.date, answered_on: dt.date | N
         )
 
 
-def _check_contract_fields(fields: dict[str, Any]) -> None:
+def _check_contract_fields(
+    fields: dict[str, Any], department_id: int, contract_id: int | None = None
+) -> None:
     fields["title"] = _required_text(fields["title"], _("Enter the contract's title."), "title")
     fields["number"] = (fields.get("number") or "").strip()
+    _check_number_unused(fields["number"], department_id, contract_id)
     _check_choice(
         fields["procurement_method"],
         ProcurementMethod.values,
@@ -198,19 +214,53 @@ def _check_contract_fields(fields: dict[str, Any]) -> None:
     )
 
 
+def _check_number_unused(number: str, department_id: int, contract_id: int | None) -> None:
+    """A contract number names one contract of its department."""
+    if not number:
+        return
+    taken = Contract.objects.filter(department_id=department_id, number=number)
+    if contract_id is not None:
+        taken = taken.exclude(pk=contract_id)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "number": ValidationError(
+                    _("Another contract of the department already has the number %(number)s.")
+                    % {"number": number},
+                    code="duplicate_number",
+                )
+            }
+        )
+
+
+def _data_named(record: handling.HandlingRecord, consultation: Consultation) -> str:
+    """What the data is, in the record's words: whose personal data (the subjects), else the
+    first items held, else (a record that names neither) the consultation's title."""
+    subjects = " ".join((record.subjects.description.value or "").split())
+    if subjects:
+        return _("Personal data of %(subjects)s") % {"subjects": subjects[:150]}
+    names = [item.name.strip() for item in record.items if item.name.strip()]
+    if names:
+        shown = pgettext("list of data items", ", ").join(names[:ITEMS_NAMED])
+        if len(names) > ITEMS_NAMED:
+            shown = _("%(items)s and others") % {"items": shown}
+        return shown[:150]
+    return consultation.title[:150]
+
+
 def _proposed_holdings(answer: _Answer) -> list[dict[str, Any]]:
     """The data the contractor will hold, from the answered record's form and storage."""
     record = _parsed(answer.version)
     if record is None:
         return []
     medium = record.form.medium.value
-    title = answer.consultation.title
+    data = _data_named(record, answer.consultation)
     holdings: list[dict[str, Any]] = []
     if medium in (handling.Medium.PAPER, handling.Medium.BOTH):
         holdings.append(
             {
                 "medium": Medium.PAPER,
-                "description": (_("%(title)s (paper)") % {"title": title})[:200],
+                "description": (_("%(data)s (paper)") % {"data": data})[:200],
                 "location": (record.form.paper.location.value or "")[:200],
             }
         )
@@ -223,7 +273,7 @@ def _proposed_holdings(answer: _Answer) -> list[dict[str, Any]]:
         holdings.append(
             {
                 "medium": Medium.ELECTRONIC,
-                "description": (_("%(title)s (electronic data)") % {"title": title})[:200],
+                "description": (_("%(data)s (electronic data)") % {"data": data})[:200],
                 "location": location[:200],
             }
         )
@@ -244,10 +294,11 @@ def create_contract(
     number: str = "",
     previous_contract: Contract | None = None,
 ) -> Contract:
-    """Record a contract on the consultations it rests on. Each must be answered with a
-    可 or 条件付き可 decision; the contract must not start before the latest answer's date
-    nor end before it starts. ContractBasis rows keep the decision and the answered
-    version; DataHolding rows are proposed from the answered records' form (paper /
+    """Record a contract on the consultations it rests on. The latest answer of each must be
+    可 or 条件付き可; the contract must not start before the latest answer's date nor end
+    before it starts; its number, if any, is not another contract's of the department.
+    ContractBasis rows keep the decision and the version it answered; DataHolding rows are
+    proposed from the answered records (the data named by its subjects or items, paper /
     electronic with their storage location); a Clause row per kind, absent."""
     _require(actor, access.may_edit_contract, Contract(department=department))
     fields: dict[str, Any] = {
@@ -255,7 +306,7 @@ def create_contract(
         "number": number,
         "procurement_method": procurement_method,
     }
-    _check_contract_fields(fields)
+    _check_contract_fields(fields, department.pk)
     unique = list({consultation.pk: consultation for consultation in consultations}.values())
     if not unique:
         raise ValidationError(
@@ -317,9 +368,9 @@ def update_contract(*, actor: Any, contract: Contract, **fields: Any) -> Contrac
     unknown = set(fields) - CONTRACT_FIELDS
     if unknown:
         raise TypeError(f"unknown contract fields: {sorted(unknown)}")
-    _check_live(contract)
+    _check_live(_locked(contract))
     merged = {name: getattr(contract, name) for name in CONTRACT_FIELDS} | fields
-    _check_contract_fields(merged)
+    _check_contract_fields(merged, contract.department_id, contract.pk)
     _check_period(merged["starts_on"], merged["ends_on"], _latest_answer_date(contract))
     candidate = copy.copy(contract)
     for name, value in merged.items():
@@ -333,8 +384,10 @@ def update_contract(*, actor: Any, contract: Contract, **fields: Any) -> Contrac
 def set_clauses(
     *, actor: Any, contract: Contract, clauses: dict[str, tuple[bool, str]]
 ) -> list[Clause]:
-    """Record each clause kind as present (with its article, required) or absent."""
+    """Record each clause kind of a live contract as present (with its article, required) or
+    absent."""
     _require(actor, access.may_edit_contract, contract)
+    _check_live(_locked(contract))
     existing = {clause.kind: clause for clause in contract.clauses.all()}
     use_case = "vendors.set_clauses"
     for kind, (present, reference) in clauses.items():
@@ -369,8 +422,10 @@ def set_clauses(
 def add_holding(
     *, actor: Any, contract: Contract, medium: str, description: str, location: str = ""
 ) -> DataHolding:
-    """Record a kind of personal data the contractor holds, and where."""
+    """Record a kind of personal data the contractor of a live contract holds, and where (an
+    ended contract's tasks were opened from the holdings it had)."""
     _require(actor, access.may_edit_contract, contract)
+    _check_live(_locked(contract))
     _check_choice(medium, Medium.values, _("Choose paper or electronic data."), "medium")
     fields: dict[str, Any] = {
         "contract": contract,
@@ -386,6 +441,7 @@ def add_holding(
 
 @transaction.atomic
 def remove_holding(*, actor: Any, holding: DataHolding) -> None:
-    """Remove a kind of data recorded in error (tasks opened from it keep their copy)."""
+    """Remove a kind of data recorded in error from a live contract."""
     _require(actor, access.may_edit_contract, holding.contract)
+    _check_live(_locked(holding.contract))
     delete_audited(holding, actor=actor, use_case="vendors.remove_holding")

@@ -27,11 +27,14 @@ from mamori.vendors.models import (
 from mamori.vendors.services._shared import (
     _check_choice,
     _check_live,
+    _is_contractor_of,
+    _locked,
     _not_in_future,
     _person,
     _removed_on_failure,
     _require,
     _required_text,
+    _today,
     _wareki,
 )
 from mamori.vendors.services.vendors import store_document
@@ -47,8 +50,16 @@ HANDOVER_ORDER = list(HANDOVER_STEPS)
 
 def erasure_due_on(ended_on: dt.date) -> dt.date:
     """The due date of a return or erasure: settings.MAMORI_ERASURE_DUE_BUSINESS_DAYS
-    business days (core.business_days) after the day the contract ended."""
-    return business_days.add_business_days(ended_on, settings.MAMORI_ERASURE_DUE_BUSINESS_DAYS)
+    business days (core.business_days) after the day the contract ended. ValidationError
+    (code "out_of_range") when that falls beyond the years the holiday table covers."""
+    try:
+        return business_days.add_business_days(ended_on, settings.MAMORI_ERASURE_DUE_BUSINESS_DAYS)
+    except ValueError as error:
+        raise ValidationError(
+            _("No due date can be computed from %(date)s: enter a real end date.")
+            % {"date": _wareki(ended_on)},
+            code="out_of_range",
+        ) from error
 
 
 @transaction.atomic
@@ -60,28 +71,48 @@ def end_contract(
     terminated: bool = False,
     reason: str = "",
 ) -> list[ReturnErasure]:
-    """End a live contract (on its end date, or early with a reason) and open a
-    ReturnErasure task per DataHolding: paper → return, electronic → erase, due
-    erasure_due_on(ended_on)."""
+    """End a live contract and open a ReturnErasure task per DataHolding: paper → return,
+    electronic → erase, due erasure_due_on(ended_on).
+
+    The end date is not in the future. A contract not terminated ends on its period's last
+    day (ends_on); one terminated early ends within its period, before that day, and gives
+    the reason."""
     _require(actor, access.may_edit_contract, contract)
-    _check_live(contract)
+    _check_live(_locked(contract))
     if ended_on < contract.starts_on:
         raise ValidationError(
             _("The end date is before the contract started (%(date)s).")
             % {"date": _wareki(contract.starts_on)},
             code="ended_before_start",
         )
+    _not_in_future(
+        ended_on,
+        _("The end date (%(date)s) is in the future: record the end once the contract has ended."),
+    )
     reason = (reason or "").strip()
     if terminated:
         reason = _required_text(
             reason, _("Enter the reason for ending the contract early."), "reason"
         )
-        if ended_on > contract.ends_on:
+        if ended_on >= contract.ends_on:
             raise ValidationError(
-                _("An early end must fall within the contract period (until %(date)s).")
+                _(
+                    "An early end falls before the last day of the contract period "
+                    "(%(date)s). A contract ending on that day is not terminated early."
+                )
                 % {"date": _wareki(contract.ends_on)},
                 code="ended_after_end",
             )
+    elif ended_on != contract.ends_on:
+        raise ValidationError(
+            _(
+                "The contract ends on the last day of its period (%(date)s). To end it "
+                "earlier, mark it as terminated early and give the reason."
+            )
+            % {"date": _wareki(contract.ends_on)},
+            code="not_period_end",
+        )
+    due_on = erasure_due_on(ended_on)
     use_case = "vendors.end_contract"
     update_audited(
         contract,
@@ -91,7 +122,6 @@ def end_contract(
         ended_on=ended_on,
         end_reason=reason if terminated else "",
     )
-    due_on = erasure_due_on(ended_on)
     return [
         create_audited(
             ReturnErasure,
@@ -121,16 +151,36 @@ def _check_not_verified(task: ReturnErasure) -> None:
         )
 
 
+def _check_open(task: ReturnErasure) -> None:
+    _check_not_verified(task)
+    if task.status != ReturnErasure.Status.OPEN:
+        raise ValidationError(
+            _(
+                "A certificate awaits verification on this task: verify it or send it back "
+                "before changing the plan."
+            ),
+            code="submitted",
+        )
+
+
 @transaction.atomic
 def plan_return_erasure(
-    *, actor: Any, task: ReturnErasure, action: str, method: str, due_on: dt.date | None = None
+    *,
+    actor: Any,
+    task: ReturnErasure,
+    action: str,
+    method: str,
+    due_on: dt.date | None = None,
+    due_on_reason: str = "",
 ) -> ReturnErasure:
-    """The department sets return or erasure and the method (and may extend the due date)."""
+    """The department sets return or erasure and the method, while the task awaits its
+    certificate (status open). It may move the due date, giving the reason (kept in
+    due_on_reason; the audit event keeps the dates before and after)."""
     _require(actor, access.may_edit_contract, task.contract)
-    _check_not_verified(task)
+    _check_open(_locked(task))
     _check_choice(action, ReturnErasure.Action.values, _("Choose return or erasure."), "action")
     changes: dict[str, Any] = {"action": action, "method": (method or "").strip()[:200]}
-    if due_on is not None:
+    if due_on is not None and due_on != task.due_on:
         ended_on = task.contract.ended_on
         if ended_on is not None and due_on < ended_on:
             raise ValidationError(
@@ -139,6 +189,9 @@ def plan_return_erasure(
                 code="due_before_end",
             )
         changes["due_on"] = due_on
+        changes["due_on_reason"] = _required_text(
+            due_on_reason, _("Enter the reason for changing the due date."), "due_on_reason"
+        )
     return update_audited(task, actor=actor, use_case="vendors.plan_return_erasure", **changes)
 
 
@@ -152,10 +205,22 @@ def file_certificate(
     at: dt.datetime | None = None,
 ) -> ReturnErasure:
     """The contractor (or the department) files the 消去証明書 / 返還受領書: the task
-    becomes "submitted" and any earlier send-back reason is cleared."""
+    becomes "submitted" and any earlier send-back reason is cleared. While a certificate
+    awaits verification only the contractor may replace it; the department files only while
+    the task is open, so that it never verifies a file it put in place of the contractor's."""
     _require(actor, access.may_file_certificate, task)
-    _check_not_verified(task)
+    _check_not_verified(_locked(task))
     contract = task.contract
+    if task.status == ReturnErasure.Status.SUBMITTED and not (
+        actor is not None and _is_contractor_of(actor, contract)
+    ):
+        raise ValidationError(
+            _(
+                "A certificate already awaits verification: verify it or send it back "
+                "rather than replacing it."
+            ),
+            code="submitted",
+        )
     if task.action == ReturnErasure.Action.ERASE:
         kind, title = VendorDocument.Kind.ERASURE_CERTIFICATE, _("Certificate of erasure")
     else:
@@ -196,7 +261,7 @@ def verify_return_erasure(
 ) -> ReturnErasure:
     """The department checks the certificate and closes the task."""
     _require(actor, access.may_verify, task)
-    _check_submitted(task)
+    _check_submitted(_locked(task))
     _not_in_future(verified_on, _("The verification date (%(date)s) is in the future."))
     filed_on = timezone.localdate(task.submitted_at) if task.submitted_at else None
     if filed_on is not None and verified_on < filed_on:
@@ -219,7 +284,7 @@ def verify_return_erasure(
 def send_back_certificate(*, actor: Any, task: ReturnErasure, reason: str) -> ReturnErasure:
     """The department refuses a certificate with a reason: the task is open again."""
     _require(actor, access.may_verify, task)
-    _check_submitted(task)
+    _check_submitted(_locked(task))
     reason = _required_text(
         reason, _("Enter the reason for sending the certificate back."), "reason"
     )
@@ -238,7 +303,9 @@ def open_handover(
     *, actor: Any, old_contract: Contract, new_contract: Contract, description: str
 ) -> Handover:
     """Start a handover of one kind of data from the old contractor to the new, through the
-    city; the two contracts belong to the same department and differ in contractor."""
+    city; the two contracts belong to the same department and differ in contractor, the new
+    one has not ended, and no other handover between the two is under way (pending, received
+    or checked) or was passed directly."""
     _require(actor, access.may_edit_contract, old_contract)
     _require(actor, access.may_edit_contract, new_contract)
     if old_contract.pk == new_contract.pk:
@@ -253,6 +320,23 @@ def open_handover(
         raise ValidationError(
             _("The two contracts have the same contractor: there is nothing to hand over."),
             code="same_vendor",
+        )
+    _locked(old_contract)
+    if new_contract.status != Contract.Status.LIVE:
+        raise ValidationError(
+            _("The new contract has already ended: no data can be handed over to it."),
+            code="new_contract_ended",
+        )
+    under_way = Handover.objects.filter(
+        old_contract=old_contract, new_contract=new_contract
+    ).exclude(status=Handover.Status.HANDED_OVER)
+    if under_way.exists():
+        raise ValidationError(
+            _(
+                "A handover between these two contracts is under way or was passed directly: "
+                "record on that handover rather than opening another."
+            ),
+            code="under_way",
         )
     description = _required_text(description, _("Describe the data handed over."), "description")
     return create_audited(
@@ -284,9 +368,12 @@ def _check_direct(handover: Handover) -> None:
 def record_handover_step(*, actor: Any, handover: Handover, step: str, on: dt.date) -> Handover:
     """Record "received" (old contractor → city), then "checked" (by the city), then
     "handed_over" (city → new contractor), in that order and on non-decreasing dates;
-    anything else is refused with a Japanese message naming the missing step."""
+    anything else is refused with a Japanese message naming the missing step. The data is
+    received from the old contractor no earlier than its contract started, and handed over
+    to the new contractor no earlier than the new contract starts; no date is in the
+    future."""
     _require(actor, access.may_edit_contract, handover.old_contract)
-    _check_direct(handover)
+    _check_direct(_locked(handover))
     _check_choice(step, HANDOVER_STEPS, _("Choose the step of the handover."), "step")
     needs, leads_to = HANDOVER_STEPS[step]
     done = HANDOVER_ORDER.index(step) < _steps_done(handover)
@@ -307,6 +394,7 @@ def record_handover_step(*, actor: Any, handover: Handover, step: str, on: dt.da
             _("The date is before the previous step (%(date)s).") % {"date": _wareki(previous)},
             code="date_order",
         )
+    _check_within_contract(handover, step, on)
     person = _person(actor, handover.old_contract.department_id)
     return update_audited(
         handover,
@@ -315,6 +403,26 @@ def record_handover_step(*, actor: Any, handover: Handover, step: str, on: dt.da
         status=leads_to,
         **{f"{step}_on": on, f"{step}_by": person},
     )
+
+
+def _check_within_contract(handover: Handover, step: str, on: dt.date) -> None:
+    """The city receives the data no earlier than the old contract started, and hands it to
+    the new contractor no earlier than the new contract starts."""
+    if step == "received" and on < handover.old_contract.starts_on:
+        raise ValidationError(
+            _("The data cannot be received before the old contract started (%(date)s).")
+            % {"date": _wareki(handover.old_contract.starts_on)},
+            code="before_old_contract",
+        )
+    if step == "handed_over" and on < handover.new_contract.starts_on:
+        raise ValidationError(
+            _(
+                "The data cannot be handed to the new contractor before its contract "
+                "starts (%(date)s)."
+            )
+            % {"date": _wareki(handover.new_contract.starts_on)},
+            code="before_new_contract",
+        )
 
 
 def _steps_done(handover: Handover) -> int:
@@ -327,7 +435,7 @@ def record_direct_transfer(*, actor: Any, handover: Handover, on: dt.date, note:
     """Record that data passed directly old → new: kept as a fact, marked not compliant;
     it never counts as a completed handover."""
     _require(actor, access.may_edit_contract, handover.old_contract)
-    _check_direct(handover)
+    _check_direct(_locked(handover))
     if handover.status == Handover.Status.HANDED_OVER:
         raise ValidationError(
             _("This handover is already complete through the city."), code="handed_over"
@@ -353,9 +461,15 @@ def request_document(
     description: str = "",
     due_on: dt.date | None = None,
 ) -> DocumentRequest:
-    """The department asks the contractor for a document."""
+    """The department asks the contractor for a document, due today or later if at all."""
     _require(actor, access.may_edit_contract, contract)
     title = _required_text(title, _("Enter the document asked for."), "title")
+    if due_on is not None and due_on < _today():
+        raise ValidationError(
+            _("The due date (%(date)s) has already passed: enter today or a later date.")
+            % {"date": _wareki(due_on)},
+            code="due_in_past",
+        )
     return create_audited(
         DocumentRequest,
         actor=actor,
@@ -375,7 +489,7 @@ def file_requested_document(
 ) -> DocumentRequest:
     """The contractor (or the department) files the document asked for."""
     _require(actor, access.may_file_requested_document, request)
-    if request.status != DocumentRequest.Status.OPEN:
+    if _locked(request).status != DocumentRequest.Status.OPEN:
         raise ValidationError(_("This document has already been filed."), code="already_filed")
     contract = request.contract
     document = store_document(

@@ -36,6 +36,7 @@ from mamori.vendors.services._shared import (
     _removed_on_failure,
     _require,
     _required_text,
+    _today,
     _wareki,
 )
 
@@ -75,6 +76,9 @@ def corporate_number_check_digit(body: str) -> int:
     return 9 - total % 9
 
 
+# The largest capital accepted (10 兆円): anything above is a typo, not a company.
+MAX_CAPITAL_YEN = 10_000_000_000_000
+
 VENDOR_FIELDS = frozenset(
     {"legal_name", "entity_kind", "corporate_number", "address", "capital_yen"}
 )
@@ -101,6 +105,10 @@ def _vendor_fields(fields: dict[str, Any], *, exclude: int | None = None) -> dic
         cleaned["address"] = (cleaned["address"] or "").strip()
     if cleaned.get("capital_yen") is not None and cleaned["capital_yen"] < 0:
         raise ValidationError(_("The capital cannot be negative."), code="capital")
+    if cleaned.get("capital_yen") is not None and cleaned["capital_yen"] > MAX_CAPITAL_YEN:
+        raise ValidationError(
+            _("The capital is too large: enter the correct amount."), code="capital"
+        )
     if "corporate_number" in cleaned:
         number = (cleaned["corporate_number"] or "").strip()
         cleaned["corporate_number"] = normalize_corporate_number(number) if number else ""
@@ -134,7 +142,29 @@ def create_vendor(
     capital_yen: int | None = None,
 ) -> Vendor:
     """Add a vendor; the corporate number is normalized and checked, and unique."""
-    _require(actor, access.may_edit_vendor, Vendor())
+    _require(actor, access.may_add_vendor)
+    return _create_vendor(
+        actor=actor,
+        use_case="vendors.create_vendor",
+        legal_name=legal_name,
+        entity_kind=entity_kind,
+        corporate_number=corporate_number,
+        address=address,
+        capital_yen=capital_yen,
+    )
+
+
+def _create_vendor(
+    *,
+    actor: Any,
+    use_case: str,
+    legal_name: str,
+    entity_kind: str,
+    corporate_number: str = "",
+    address: str = "",
+    capital_yen: int | None = None,
+) -> Vendor:
+    """A vendor checked and created, audited; the caller has checked the actor's role."""
     fields: dict[str, Any] = _vendor_fields(
         {
             "legal_name": legal_name,
@@ -145,7 +175,7 @@ def create_vendor(
         }
     )
     _clean(Vendor(**fields))
-    return create_audited(Vendor, actor=actor, use_case="vendors.create_vendor", **fields)
+    return create_audited(Vendor, actor=actor, use_case=use_case, **fields)
 
 
 @transaction.atomic
@@ -269,9 +299,17 @@ def add_certification(
     evidence_file: File[Any] | None = None,
 ) -> Certification:
     """Record a certification with its validity and evidence; an expiry before the start is
-    refused; a name is required for kind "other"."""
+    refused; a name is required for kind "other". Recorded by the city's staff it is
+    confirmed at once; declared by the vendor's own user it needs the evidence file and stays
+    unconfirmed (counting for nothing) until the city confirms it (confirm_certification)."""
     _require(actor, access.may_add_certification, vendor)
+    by_city = actor is None or access.may_confirm_certification(actor, vendor)
     _check_choice(kind, Certification.Kind.values, _("Choose the certification."), "kind")
+    if not by_city and evidence_file is None:
+        raise ValidationError(
+            _("Attach a copy of the certificate: the city confirms the certification against it."),
+            code="evidence_required",
+        )
     name, number = (name or "").strip(), (number or "").strip()
     if kind == Certification.Kind.OTHER and not name:
         raise ValidationError(_("Enter the name of the certification."), code="name")
@@ -289,6 +327,8 @@ def add_certification(
         "valid_from": valid_from,
         "expires_on": expires_on,
     }
+    if by_city:
+        fields |= {"confirmed_on": _today(), "confirmed_by": _person(actor)}
     _clean(Certification(**fields))
     evidence = None
     if evidence_file is not None:
@@ -308,6 +348,23 @@ def add_certification(
             evidence=evidence,
             **fields,
         )
+
+
+@transaction.atomic
+def confirm_certification(*, actor: Any, certification: Certification) -> Certification:
+    """City staff confirm a certification a vendor declared, against its evidence: from then
+    on it counts as valid. A certification is confirmed once."""
+    _require(actor, access.may_confirm_certification, certification.vendor)
+    locked = Certification.objects.select_for_update().get(pk=certification.pk)
+    if locked.is_confirmed:
+        raise ValidationError(_("This certification has already been confirmed."), code="confirmed")
+    return update_audited(
+        locked,
+        actor=actor,
+        use_case="vendors.confirm_certification",
+        confirmed_on=_today(),
+        confirmed_by=_person(actor),
+    )
 
 
 @transaction.atomic

@@ -57,7 +57,9 @@ def test_a_contract_ends_the_contractor_files_the_certificate_and_the_department
     # The department ends the contract on its page; the form defaults to the end date.
     sign_in(page, base, "staff")
     page.goto(base + contract_url)
-    page.locator(f"a[href='{reverse('vendors:contract_end', args=[contract.pk])}']").click()
+    page.locator(
+        f"#endings a[href='{reverse('vendors:contract_end', args=[contract.pk])}']"
+    ).click()
     expect(page.locator("input[name=ended_on]")).not_to_have_value("")
     page.locator("input[name=confirm]").check()
     page.locator("button[name=end]").click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from mamori import testing
 from mamori.audit.models import AuditEvent
@@ -129,3 +129,29 @@ class TestVendorsCarryAValidUniqueNumber:
         )
         vendor.refresh_from_db()
         assert (vendor.corporate_number, vendor.address) == ("8000020130001", "東京都新宿区")
+
+    def test_a_capital_beyond_ten_trillion_yen_is_refused(self, personas: Any) -> None:
+        with pytest.raises(ValidationError) as error:
+            services.create_vendor(
+                actor=personas.staff,
+                legal_name="株式会社おおきい",
+                entity_kind=EntityKind.KABUSHIKI,
+                capital_yen=services.MAX_CAPITAL_YEN + 1,
+            )
+        assert code_of(error) == "capital"
+        assert not Vendor.objects.exists()
+
+    @pytest.mark.parametrize("role", ["auditor", "contractor", "member"])
+    def test_only_those_who_keep_the_list_add_a_vendor(self, personas: Any, role: str) -> None:
+        with pytest.raises(PermissionDenied):
+            services.create_vendor(
+                actor=getattr(personas, role), legal_name="株式会社だれか", entity_kind="kabushiki"
+            )
+        assert not Vendor.objects.exists()
+
+    def test_staff_of_any_department_add_a_vendor(self, personas: Any) -> None:
+        testing.make_contract(personas.shogai)  # other departments' contracts change nothing
+        vendor = services.create_vendor(
+            actor=personas.other_staff, legal_name="株式会社あたらしい", entity_kind="kabushiki"
+        )
+        assert vendor.pk is not None

@@ -160,6 +160,91 @@ class TestEndContract:
         assert ReturnErasure.objects.overdue(dt.date(2010, 4, 15)).count() == 2
         assert not ReturnErasure.objects.overdue(dt.date(2010, 4, 14)).exists()
 
+    def test_a_terminated_end_on_the_last_day_is_refused(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        with pytest.raises(ValidationError) as error:
+            end(personas, contract, ended_on=ENDS_ON, terminated=True, reason="解約")
+        assert error.value.code == "ended_after_end"
+        contract.refresh_from_db()
+        assert contract.status == Contract.Status.LIVE
+
+    @pytest.mark.parametrize("ended_on", [dt.date(2009, 12, 1), dt.date(2010, 4, 1)])
+    def test_an_end_off_the_last_day_must_be_an_early_termination(
+        self, personas: Personas, contract: Contract, ended_on: dt.date
+    ) -> None:
+        with pytest.raises(ValidationError) as error:
+            end(personas, contract, ended_on=ended_on)
+        assert error.value.code == "not_period_end"
+        contract.refresh_from_db()
+        assert contract.status == Contract.Status.LIVE
+        assert not ReturnErasure.objects.exists()
+
+    def test_an_end_in_the_future_is_refused(self, personas: Personas) -> None:
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        contract = testing.make_contract(personas.shogai, ends_on=tomorrow)
+        early: dict[str, Any] = {"terminated": True, "reason": "解約"}
+        for fields in [{}, early]:
+            with pytest.raises(ValidationError) as error:
+                end(personas, contract, ended_on=tomorrow, **fields)
+            assert error.value.code == "future"
+        contract.refresh_from_db()
+        assert contract.status == Contract.Status.LIVE
+
+    def test_an_early_end_in_the_future_is_refused(self, personas: Personas) -> None:
+        today = timezone.localdate()
+        contract = testing.make_contract(personas.shogai, ends_on=today + dt.timedelta(days=60))
+        with pytest.raises(ValidationError) as error:
+            end(
+                personas,
+                contract,
+                ended_on=today + dt.timedelta(days=30),
+                terminated=True,
+                reason="事業廃止",
+            )
+        assert error.value.code == "future"
+
+    @pytest.mark.parametrize("day", [dt.date(9999, 12, 31), dt.date(9999, 12, 25)])
+    def test_a_far_future_end_is_refused_with_a_message(
+        self, personas: Personas, day: dt.date
+    ) -> None:
+        contract = testing.make_contract(personas.shogai, ends_on=day)
+        with pytest.raises(ValidationError) as error:
+            end(personas, contract, ended_on=day)
+        assert error.value.code == "future"
+        assert not ReturnErasure.objects.exists()
+
+    def test_the_due_date_skips_the_new_year_closure_and_coming_of_age_day(
+        self, personas: Personas
+    ) -> None:
+        # From Thursday 2025-12-25: 12/26 (1); 12/27–28 weekend; 12/29–1/3 closed; 1/4 a
+        # Sunday; 1/5 (2) … 1/9 (6); 1/10–11 weekend; 1/12 成人の日 (second Monday of
+        # January 2026); 1/13 (7), 1/14 (8), 1/15 (9), 1/16 (10).
+        contract = testing.make_contract(
+            personas.shogai, starts_on=dt.date(2025, 4, 1), ends_on=dt.date(2025, 12, 25)
+        )
+        DataHolding.objects.create(contract=contract, medium=Medium.PAPER, description="台帳")
+        (task,) = end(personas, contract, ended_on=dt.date(2025, 12, 25))
+        assert task.due_on == dt.date(2026, 1, 16)
+
+    def test_the_due_date_skips_golden_week(self, personas: Personas) -> None:
+        # From Thursday 2026-04-30: 5/1 (1); 5/2–5/6 closed (weekend, 憲法記念日 on Sunday,
+        # みどりの日, こどもの日, 振替休日 on 5/6); 5/7 (2), 5/8 (3), 5/11 (4) … 5/15 (8),
+        # 5/18 (9), 5/19 (10).
+        contract = testing.make_contract(
+            personas.shogai, starts_on=dt.date(2025, 5, 1), ends_on=dt.date(2026, 4, 30)
+        )
+        DataHolding.objects.create(contract=contract, medium=Medium.ELECTRONIC, description="DB")
+        (task,) = end(personas, contract, ended_on=dt.date(2026, 4, 30))
+        assert task.due_on == dt.date(2026, 5, 19)
+
+    def test_a_due_date_beyond_the_holiday_table_is_refused_with_a_message(self) -> None:
+        with pytest.raises(ValidationError) as error:
+            services.erasure_due_on(dt.date(2099, 12, 25))
+        assert error.value.code == "out_of_range"
+        with pytest.raises(ValidationError):
+            services.erasure_due_on(dt.date.max)
+
     def test_the_contractor_cannot_end_its_contract(
         self, personas: Personas, contract: Contract
     ) -> None:
@@ -178,12 +263,14 @@ class TestPlanning:
             action=ReturnErasure.Action.RETURN,
             method="市職員立会いのもと返還",
             due_on=dt.date(2010, 4, 30),
+            due_on_reason="返還先の書庫の整理に時間を要するため",
         )
         task.refresh_from_db()
-        assert (task.action, task.method, task.due_on) == (
+        assert (task.action, task.method, task.due_on, task.due_on_reason) == (
             ReturnErasure.Action.RETURN,
             "市職員立会いのもと返還",
             dt.date(2010, 4, 30),
+            "返還先の書庫の整理に時間を要するため",
         )
 
     def test_a_due_date_before_the_end_is_refused(
@@ -199,6 +286,65 @@ class TestPlanning:
                 due_on=dt.date(2010, 3, 1),
             )
         assert error.value.code == "due_before_end"
+
+    def test_moving_the_due_date_needs_a_reason(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        task = erasure_task(personas, contract)
+        with pytest.raises(ValidationError) as error:
+            services.plan_return_erasure(
+                actor=personas.staff,
+                task=task,
+                action=task.action,
+                method="",
+                due_on=dt.date(2010, 5, 31),
+                due_on_reason="  ",
+            )
+        assert error.value.code == "due_on_reason"
+        task.refresh_from_db()
+        assert (task.due_on, task.due_on_reason) == (dt.date(2010, 4, 14), "")
+
+    def test_the_history_keeps_the_due_dates_before_and_after_and_the_reason(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        task = erasure_task(personas, contract)
+        services.plan_return_erasure(
+            actor=personas.staff,
+            task=task,
+            action=task.action,
+            method="",
+            due_on=dt.date(2010, 5, 31),
+            due_on_reason="受託者の事業所移転のため",
+        )
+        event = AuditEvent.objects.get(use_case="vendors.plan_return_erasure")
+        assert event.changes["due_on"] == ["2010-04-14", "2010-05-31"]
+        assert event.changes["due_on_reason"] == ["", "受託者の事業所移転のため"]
+
+    def test_the_same_due_date_needs_no_reason(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        task = erasure_task(personas, contract)
+        services.plan_return_erasure(
+            actor=personas.staff,
+            task=task,
+            action=task.action,
+            method="上書き消去",
+            due_on=task.due_on,
+        )
+        task.refresh_from_db()
+        assert (task.method, task.due_on_reason) == ("上書き消去", "")
+
+    def test_the_plan_is_set_only_while_the_task_awaits_its_certificate(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        task = filed(personas, erasure_task(personas, contract))
+        with pytest.raises(ValidationError) as error:
+            services.plan_return_erasure(
+                actor=personas.staff, task=task, action=ReturnErasure.Action.RETURN, method=""
+            )
+        assert error.value.code == "submitted"
+        task.refresh_from_db()
+        assert task.action == ReturnErasure.Action.ERASE
 
     def test_the_contractor_cannot_plan(self, personas: Personas, contract: Contract) -> None:
         task = erasure_task(personas, contract)
@@ -232,6 +378,27 @@ class TestCertificates:
         assert task.certificate is not None
         assert task.certificate.kind == VendorDocument.Kind.RETURN_RECEIPT
         assert task.method == "手渡し"
+
+    def test_the_department_cannot_replace_a_certificate_awaiting_verification(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        task = filed(personas, erasure_task(personas, contract))
+        contractors = task.certificate
+        for actor in (personas.staff, personas.secretariat):
+            with pytest.raises(ValidationError) as error:
+                services.file_certificate(actor=actor, task=task, uploaded_file=certificate())
+            assert error.value.code == "submitted"
+        task.refresh_from_db()
+        assert (task.certificate, task.submitted_by) == (contractors, personas.contractor)
+        assert VendorDocument.objects.count() == 1
+
+    def test_the_contractor_may_replace_its_certificate_awaiting_verification(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        first = filed(personas, erasure_task(personas, contract)).certificate
+        task = filed(personas, ReturnErasure.objects.get(certificate=first))
+        assert task.status == ReturnErasure.Status.SUBMITTED
+        assert task.certificate != first
 
     def test_another_vendors_user_cannot_file(self, personas: Personas, contract: Contract) -> None:
         task = erasure_task(personas, contract)
@@ -345,12 +512,13 @@ class TestCertificates:
         assert task.status == ReturnErasure.Status.SUBMITTED
 
     def test_every_step_is_audited(self, personas: Personas, contract: Contract) -> None:
-        task = filed(personas, erasure_task(personas, contract))
-        services.send_back_certificate(actor=personas.staff, task=task, reason="不鮮明")
-        task = filed(personas, task)
+        task = erasure_task(personas, contract)
         services.plan_return_erasure(
             actor=personas.staff, task=task, action=task.action, method="物理破壊"
         )
+        task = filed(personas, task)
+        services.send_back_certificate(actor=personas.staff, task=task, reason="不鮮明")
+        task = filed(personas, task)
         services.verify_return_erasure(
             actor=personas.staff, task=task, verified_on=timezone.localdate()
         )
@@ -499,6 +667,76 @@ class TestHandover:
             assert error.value.code == code
         assert not Handover.objects.exists()
 
+    def test_the_data_is_not_received_before_the_old_contract_started(
+        self, personas: Personas, handover: Handover
+    ) -> None:
+        with pytest.raises(ValidationError) as error:
+            self.step(personas, handover, "received", dt.date(2009, 9, 30))
+        assert error.value.code == "before_old_contract"
+        self.step(personas, handover, "received", dt.date(2009, 10, 1))
+
+    def test_the_data_is_not_handed_over_before_the_new_contract_starts(
+        self, personas: Personas, handover: Handover
+    ) -> None:
+        self.step(personas, handover, "received", dt.date(2010, 3, 30))
+        self.step(personas, handover, "checked", dt.date(2010, 3, 31))
+        with pytest.raises(ValidationError) as error:
+            self.step(personas, handover, "handed_over", dt.date(2010, 3, 31))
+        assert error.value.code == "before_new_contract"
+        handover.refresh_from_db()
+        assert handover.status == Handover.Status.CHECKED
+        self.step(personas, handover, "handed_over", dt.date(2010, 4, 1))
+
+    @pytest.mark.parametrize("direct", [False, True])
+    def test_a_second_handover_between_the_same_contracts_waits_for_the_first(
+        self, personas: Personas, handover: Handover, direct: bool
+    ) -> None:
+        if direct:
+            services.record_direct_transfer(
+                actor=personas.staff, handover=handover, on=dt.date(2010, 4, 1), note="直接"
+            )
+        else:
+            self.step(personas, handover, "received", dt.date(2010, 3, 31))
+        with pytest.raises(ValidationError) as error:
+            services.open_handover(
+                actor=personas.staff,
+                old_contract=handover.old_contract,
+                new_contract=handover.new_contract,
+                description="利用者DB",
+            )
+        assert error.value.code == "under_way"
+        assert Handover.objects.count() == 1
+
+    def test_another_kind_of_data_follows_a_completed_handover(
+        self, personas: Personas, handover: Handover
+    ) -> None:
+        for step in ("received", "checked", "handed_over"):
+            self.step(personas, handover, step, dt.date(2010, 4, 1))
+        services.open_handover(
+            actor=personas.staff,
+            old_contract=handover.old_contract,
+            new_contract=handover.new_contract,
+            description="利用者DB",
+        )
+        assert Handover.objects.count() == 2
+
+    def test_no_data_is_handed_to_a_contract_that_has_ended(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        ended = testing.make_contract(
+            personas.shogai,
+            starts_on=dt.date(2010, 4, 1),
+            ends_on=dt.date(2011, 3, 31),
+            status=Contract.Status.ENDED,
+            ended_on=dt.date(2011, 3, 31),
+        )
+        with pytest.raises(ValidationError) as error:
+            services.open_handover(
+                actor=personas.staff, old_contract=contract, new_contract=ended, description="台帳"
+            )
+        assert error.value.code == "new_contract_ended"
+        assert not Handover.objects.exists()
+
     def test_the_contractor_cannot_record_a_step(
         self, personas: Personas, handover: Handover
     ) -> None:
@@ -520,7 +758,7 @@ class TestDocumentRequests:
             contract=contract,
             title="従事者名簿",
             description="業務に従事する者の氏名と所属",
-            due_on=dt.date(2009, 10, 15),
+            due_on=timezone.localdate(),
         )
         assert (request.status, request.requested_by) == (
             DocumentRequest.Status.OPEN,
@@ -548,6 +786,34 @@ class TestDocumentRequests:
             )
         assert error.value.code == "already_filed"
         assert VendorDocument.objects.count() == 1
+
+    def test_a_due_date_already_past_is_refused(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        with pytest.raises(ValidationError) as error:
+            services.request_document(
+                actor=personas.staff,
+                contract=contract,
+                title="従事者名簿",
+                due_on=timezone.localdate() - dt.timedelta(days=1),
+            )
+        assert error.value.code == "due_in_past"
+        assert not DocumentRequest.objects.exists()
+
+    def test_the_system_credits_a_request_to_the_departments_staff_only(
+        self, personas: Personas
+    ) -> None:
+        department = testing.make_department("福祉総務課", parent=personas.shogai.parent)
+        contract = testing.make_contract(department)
+        testing.make_user("contractor", department=department)
+        testing.make_user("council_member", department=department)
+        testing.make_user("department_staff", department=department, is_active=False)
+        with pytest.raises(ValidationError) as error:
+            services.request_document(actor=None, contract=contract, title="名簿")
+        assert error.value.code == "no_person"
+        staff = testing.make_user("department_staff", department=department)
+        request = services.request_document(actor=None, contract=contract, title="名簿")
+        assert request.requested_by == staff
 
     def test_a_request_needs_a_title(self, personas: Personas, contract: Contract) -> None:
         with pytest.raises(ValidationError):

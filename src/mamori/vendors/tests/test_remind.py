@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from mamori import testing
-from mamori.accounts.models import User
+from mamori.accounts.models import Role, User
 from mamori.conftest import Personas
 from mamori.consultations.models import FollowUp
 from mamori.vendors.models import (
@@ -76,23 +76,28 @@ def live_contract(personas: Personas, **overrides: object) -> Contract:
 
 
 def erasure(contract: Contract, *, due_on: dt.date, **fields: object) -> ReturnErasure:
+    values: dict[str, object] = {"description": "利用登録者データベース"}
+    values.update(fields)
     return ReturnErasure.objects.create(
         contract=contract,
         medium=Medium.ELECTRONIC,
-        description="利用登録者データベース",
         action=ReturnErasure.Action.ERASE,
         due_on=due_on,
-        **fields,
+        **values,
     )
 
 
-def certification(vendor: Vendor, *, expires_on: dt.date) -> Certification:
+def certification(vendor: Vendor, *, expires_on: dt.date, confirmed: bool = True) -> Certification:
+    """A Privacy Mark of two years, confirmed by the city unless told otherwise."""
+    confirmer = User.objects.filter(role=Role.SECRETARIAT).order_by("pk").first()
     return Certification.objects.create(
         vendor=vendor,
         kind=Certification.Kind.PRIVACY_MARK,
         number="10820001(05)",
         valid_from=expires_on - 730 * DAY,
         expires_on=expires_on,
+        confirmed_on=TODAY - 300 * DAY if confirmed else None,
+        confirmed_by=confirmer if confirmed else None,
     )
 
 
@@ -142,7 +147,26 @@ class TestWhoIsReminded:
         task = erasure(contract, due_on=TODAY - 5 * DAY)
         send_reminders(TODAY)
         assert recipients() == sorted([people.staff.email, people.contractor.email])
-        assert reverse("vendors:erasure_detail", args=[task.pk]) in body_to(people.contractor)
+        body = body_to(people.contractor)
+        assert reverse("vendors:erasure_detail", args=[task.pk]) in body
+
+    def test_an_erasure_is_named_by_its_form_and_contract_not_by_its_data(
+        self, people: Personas
+    ) -> None:
+        contract = live_contract(
+            people,
+            ends_on=TODAY - 20 * DAY,
+            title="就労支援業務委託",
+            number="令和7年度障支委第4号",
+        )
+        erasure(contract, due_on=TODAY - 5 * DAY, description="山田太郎の支援記録")
+        send_reminders(TODAY)
+        body = body_to(people.staff)
+        assert "山田太郎" not in body
+        assert "就労支援業務委託" in body and "令和7年度障支委第4号" in body
+        with translation.override("ja"):
+            assert f"{Medium.ELECTRONIC.label}" in body
+            assert f"{ReturnErasure.Action.ERASE.label}" in body
 
     def test_a_filed_certificate_asks_only_the_staff_to_verify(self, people: Personas) -> None:
         contract = live_contract(people, ends_on=TODAY - 20 * DAY)
@@ -166,17 +190,24 @@ class TestWhoIsReminded:
         send_reminders(TODAY)
         assert recipients() == [people.staff.email]
 
-    def test_a_document_asked_for_mails_the_contractor(self, people: Personas) -> None:
-        DocumentRequest.objects.create(
-            contract=live_contract(people),
-            title="従事者名簿",
+    def test_a_document_asked_for_mails_the_contractor_without_its_title(
+        self, people: Personas
+    ) -> None:
+        asked = DocumentRequest.objects.create(
+            contract=live_contract(people, title="就労支援業務委託"),
+            title="山田太郎に関する報告書",
+            description="山田太郎の件",
             due_on=TODAY + 5 * DAY,
             requested_by=people.staff,
             requested_at=dt.datetime(2025, 5, 1, tzinfo=dt.UTC),
         )
         send_reminders(TODAY)
         assert recipients() == [people.contractor.email]
-        assert "従事者名簿" in body_to(people.contractor)
+        body = body_to(people.contractor)
+        assert "山田太郎" not in body
+        assert "就労支援業務委託" in body
+        assert f"{asked.pk}" in body
+        assert reverse("vendors:document_request_file", args=[asked.pk]) in body
 
     def test_an_expiring_certification_of_a_vendor_under_contract_mails(
         self, people: Personas
@@ -195,11 +226,43 @@ class TestWhoIsReminded:
         send_reminders(TODAY)
         assert mail.outbox == []
 
+    def test_an_unconfirmed_certification_is_not_reminded(self, people: Personas) -> None:
+        live_contract(people)
+        certification(vendor(), expires_on=TODAY + 60 * DAY, confirmed=False)
+        send_reminders(TODAY)
+        assert mail.outbox == []
+
+    def test_a_renewed_certification_is_not_reminded(self, people: Personas) -> None:
+        live_contract(people)
+        old = certification(vendor(), expires_on=TODAY + 60 * DAY)
+        certification(vendor(), expires_on=old.expires_on + 730 * DAY)
+        send_reminders(TODAY)
+        assert mail.outbox == []
+
+    def test_a_renewal_not_yet_confirmed_does_not_silence_the_reminder(
+        self, people: Personas
+    ) -> None:
+        live_contract(people)
+        old = certification(vendor(), expires_on=TODAY + 60 * DAY)
+        certification(vendor(), expires_on=old.expires_on + 730 * DAY, confirmed=False)
+        send_reminders(TODAY)
+        assert recipients() == sorted([people.staff.email, people.contractor.email])
+        assert ReminderLog.objects.filter(item=f"certification:{old.pk}").count() == 2
+
     def test_a_certification_expiring_later_is_not_reminded(self, people: Personas) -> None:
         live_contract(people)
         certification(vendor(), expires_on=TODAY + 200 * DAY)
         send_reminders(TODAY)
         assert mail.outbox == []
+
+
+class TestTheMail:
+    def test_it_asks_to_log_in(self, people: Personas) -> None:
+        follow_up(people, due_on=TODAY - DAY)
+        send_reminders(TODAY)
+        with translation.override("ja"):
+            log_in = gettext("Log in to Mamori to see the details and record what was done.")
+        assert log_in in body_to(people.staff)
 
 
 class TestOncePerDay:
@@ -264,6 +327,12 @@ class TestTheCommand:
         assert mail.outbox == []
         assert not ReminderLog.objects.exists()
         assert "staff" in output
+        with translation.override("ja"):
+            summary = gettext(
+                "Test run (nothing sent or recorded): %(sent)d e-mails would be sent, "
+                "nothing new for %(unchanged)d, skipped %(skipped)d."
+            )
+        assert summary % {"sent": 1, "unchanged": 0, "skipped": 0} in output
         run("--date", TODAY.isoformat())
         assert len(mail.outbox) == 1
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from pytest_django import DjangoAssertNumQueries
 
 from mamori import testing
@@ -101,7 +101,48 @@ class TestCreateContract:
             (Medium.PAPER, "障害支援課の施錠できる書庫"),
             (Medium.ELECTRONIC, "庁内サーバ"),
         ]
-        assert all("障害者就労支援事業業務委託" in h.description for h in contract.holdings.all())
+
+    def test_the_data_held_is_named_by_the_records_subjects(self, personas: Personas) -> None:
+        contract = new_contract(personas, [answered(personas)])
+        data = gettext("Personal data of %(subjects)s") % {"subjects": "就労支援事業の利用登録者"}
+        assert list(contract.holdings.order_by("id").values_list("description", flat=True)) == [
+            gettext("%(data)s (paper)") % {"data": data},
+            gettext("%(data)s (electronic data)") % {"data": data},
+        ]
+
+    def test_without_subjects_the_data_held_is_named_by_its_first_items(
+        self, personas: Personas
+    ) -> None:
+        items = [
+            {"row_id": f"item{n}", "name": name} for n, name in enumerate(["氏名", "住所", "電話"])
+        ]
+        consultation = answered(
+            personas,
+            subjects={"description": {"value": None}},
+            items=items,
+            form={"medium": {"value": "electronic"}},
+        )
+        contract = new_contract(personas, [consultation])
+        named = gettext("%(items)s and others") % {
+            "items": pgettext("list of data items", ", ").join(["氏名", "住所"])
+        }
+        assert contract.holdings.get().description == gettext("%(data)s (electronic data)") % {
+            "data": named
+        }
+
+    def test_a_record_naming_no_data_falls_back_on_the_consultations_title(
+        self, personas: Personas
+    ) -> None:
+        consultation = answered(
+            personas,
+            subjects={"description": {"value": None}},
+            items=[],
+            form={"medium": {"value": "paper"}},
+        )
+        contract = new_contract(personas, [consultation])
+        assert contract.holdings.get().description == gettext("%(data)s (paper)") % {
+            "data": consultation.title
+        }
 
     def test_paper_only_records_propose_a_paper_holding_only(self, personas: Personas) -> None:
         contract = new_contract(personas, [answered(personas, form={"medium": {"value": "paper"}})])
@@ -126,6 +167,59 @@ class TestCreateContract:
         assert error.value.code == "starts_before_answer"
         contract = new_contract(personas, [consultation], starts_on=dt.date(2009, 9, 3))
         assert contract.bases.get().decision == later
+
+    @pytest.mark.parametrize("result", [Decision.Result.CONTINUED, Decision.Result.REJECTED])
+    def test_a_later_answer_not_approving_supersedes_the_approval(
+        self, personas: Personas, result: str
+    ) -> None:
+        consultation = answered(personas)
+        Decision.objects.create(
+            consultation=consultation,
+            decided_on=dt.date(2009, 9, 3),
+            result=result,
+            answered_version=consultation.answered_version,
+        )
+        with pytest.raises(ValidationError) as error:
+            new_contract(personas, [consultation])
+        assert error.value.code == "not_approved"
+        assert not Contract.objects.exists()
+
+    def test_it_keeps_the_version_the_decision_answered(self, personas: Personas) -> None:
+        consultation = answered(personas)
+        answered_then = consultation.answered_version
+        later = testing.make_version(consultation, submitted=True)
+        Consultation.objects.filter(pk=consultation.pk).update(answered_version=later)
+        consultation.refresh_from_db()
+        contract = new_contract(personas, [consultation])
+        assert contract.bases.get().answered_version == answered_then
+
+    def test_a_decision_without_its_version_falls_back_on_the_consultations(
+        self, personas: Personas
+    ) -> None:
+        consultation = answered(personas)
+        consultation.decisions.update(answered_version=None)
+        contract = new_contract(personas, [consultation])
+        assert contract.bases.get().answered_version == consultation.answered_version
+
+    def test_a_number_names_one_contract_of_the_department(self, personas: Personas) -> None:
+        number = "令和8年度障支委第12号"
+        new_contract(personas, [answered(personas)], number=number)
+        with pytest.raises(ValidationError) as error:
+            new_contract(personas, [answered(personas)], number=f" {number} ")
+        assert [e.code for e in error.value.error_dict["number"]] == ["duplicate_number"]
+        assert Contract.objects.count() == 1
+        other = testing.make_contract(personas.kodomo, number=number)
+        assert other.number == number  # another department may use the same number
+
+    def test_an_update_may_not_take_another_contracts_number(self, personas: Personas) -> None:
+        first = new_contract(personas, [answered(personas)], number="第1号")
+        second = new_contract(personas, [answered(personas)], number="第2号")
+        with pytest.raises(ValidationError) as error:
+            services.update_contract(actor=personas.staff, contract=second, number="第1号")
+        assert [e.code for e in error.value.error_dict["number"]] == ["duplicate_number"]
+        services.update_contract(actor=personas.staff, contract=first, number="第1号", title="新")
+        second.refresh_from_db()
+        assert second.number == "第2号"
 
     def test_it_refuses_a_contract_starting_before_the_answer(self, personas: Personas) -> None:
         with pytest.raises(ValidationError) as error:
@@ -218,6 +312,35 @@ class TestUpdateContract:
         with pytest.raises(ValidationError) as error:
             services.update_contract(actor=personas.staff, contract=contract, title="新しい件名")
         assert error.value.code == "not_live"
+
+
+class TestAnEndedContract:
+    @pytest.fixture
+    def ended(self, personas: Personas) -> Contract:
+        contract: Contract = new_contract(personas, [answered(personas)])
+        services.end_contract(actor=personas.staff, contract=contract, ended_on=contract.ends_on)
+        return contract
+
+    def test_its_clauses_are_not_changed(self, personas: Personas, ended: Contract) -> None:
+        with pytest.raises(ValidationError) as error:
+            services.set_clauses(
+                actor=personas.staff, contract=ended, clauses={Clause.Kind.AUDIT: (True, "第9条")}
+            )
+        assert error.value.code == "not_live"
+        assert not ended.clauses.get(kind=Clause.Kind.AUDIT).present
+
+    def test_no_data_is_added_or_removed(self, personas: Personas, ended: Contract) -> None:
+        with pytest.raises(ValidationError) as error:
+            services.add_holding(
+                actor=personas.staff, contract=ended, medium=Medium.PAPER, description="名簿"
+            )
+        assert error.value.code == "not_live"
+        holding = ended.holdings.first()
+        assert holding is not None
+        with pytest.raises(ValidationError) as error:
+            services.remove_holding(actor=personas.staff, holding=holding)
+        assert error.value.code == "not_live"
+        assert ended.holdings.count() == ended.return_erasures.count() == 2
 
 
 class TestClauseGaps:
@@ -443,11 +566,19 @@ class TestCertifications:
             "expires_on": dt.date(2028, 3, 31),
         }
         services.add_certification(
-            actor=personas.contractor, vendor=own, kind=Certification.Kind.ISMS, **dates
+            actor=personas.contractor,
+            vendor=own,
+            kind=Certification.Kind.ISMS,
+            evidence_file=pdf_file(),
+            **dates,
         )
         with pytest.raises(PermissionDenied):
             services.add_certification(
-                actor=personas.contractor, vendor=other, kind=Certification.Kind.ISMS, **dates
+                actor=personas.contractor,
+                vendor=other,
+                kind=Certification.Kind.ISMS,
+                evidence_file=pdf_file(),
+                **dates,
             )
         assert Certification.objects.count() == 1
 

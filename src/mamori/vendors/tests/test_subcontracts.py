@@ -16,7 +16,7 @@ from mamori import testing
 from mamori.audit.models import AuditEvent
 from mamori.conftest import Personas
 from mamori.vendors import services
-from mamori.vendors.models import Contract, SubcontractApproval, VendorDocument
+from mamori.vendors.models import Contract, SubcontractApproval, Vendor, VendorDocument
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 APPROVED_ON = dt.date(2009, 10, 5)
@@ -312,3 +312,142 @@ class TestContractorRequests:
                 scope="保守",
             )
         assert not SubcontractApproval.objects.exists()
+
+
+def refuse(personas: Personas, approval: SubcontractApproval, reason: str = "体制が不十分") -> Any:
+    return services.refuse_subcontract(
+        actor=personas.staff, approval=approval, refused_on=APPROVED_ON, reason=reason
+    )
+
+
+class TestRefusal:
+    def test_a_refused_entry_and_those_under_it_are_not_flagged(
+        self, personas: Personas, contract: Contract, chain: Chain
+    ) -> None:
+        a, b, _c = chain
+        approve(personas, a)
+        refused = refuse(personas, b)
+        assert (refused.refused_on, refused.refused_by) == (APPROVED_ON, personas.staff)
+        assert refused.refusal_reason == "体制が不十分"
+        assert services.subcontract_flags(contract) == []
+        assert AuditEvent.objects.for_object(b).filter(use_case="vendors.refuse_subcontract")
+
+    def test_nothing_under_a_refused_entry_can_be_approved(
+        self, personas: Personas, chain: Chain
+    ) -> None:
+        a, b, _c = chain
+        refuse(personas, a)
+        with pytest.raises(ValidationError) as error:
+            approve(personas, b)
+        assert error.value.code == "parent_refused"
+
+    def test_a_refusal_needs_its_reason(self, personas: Personas, chain: Chain) -> None:
+        with pytest.raises(ValidationError) as error:
+            refuse(personas, chain[0], reason="  ")
+        assert error.value.code == "reason"
+        chain[0].refresh_from_db()
+        assert not chain[0].is_refused
+
+    def test_only_a_pending_entry_is_refused_or_approved(
+        self, personas: Personas, chain: Chain
+    ) -> None:
+        approve(personas, chain[0])
+        with pytest.raises(ValidationError) as error:
+            refuse(personas, chain[0])
+        assert error.value.code == "approved"
+        refuse(personas, chain[1])
+        with pytest.raises(ValidationError) as error:
+            approve(personas, chain[1])
+        assert error.value.code == "refused"
+
+    def test_two_stale_copies_decide_once(self, personas: Personas, chain: Chain) -> None:
+        first = SubcontractApproval.objects.get(pk=chain[0].pk)
+        second = SubcontractApproval.objects.get(pk=chain[0].pk)
+        approve(personas, first)
+        with pytest.raises(ValidationError) as error:
+            refuse(personas, second)
+        assert error.value.code == "approved"
+        third = SubcontractApproval.objects.get(pk=chain[1].pk)
+        fourth = SubcontractApproval.objects.get(pk=chain[1].pk)
+        approve(personas, third)
+        with pytest.raises(ValidationError):
+            approve(personas, fourth)
+        assert AuditEvent.objects.filter(use_case="vendors.approve_subcontract").count() == 2
+
+    def test_the_contractor_cannot_refuse(
+        self, personas: Personas, contract: Contract, chain: Chain
+    ) -> None:
+        testing.link_vendor_user(personas.contractor, contract.vendor)
+        with pytest.raises(PermissionDenied):
+            services.refuse_subcontract(
+                actor=personas.contractor, approval=chain[0], refused_on=APPROVED_ON, reason="否"
+            )
+
+    def test_nothing_is_added_to_or_decided_on_an_ended_contract(
+        self, personas: Personas, contract: Contract, chain: Chain
+    ) -> None:
+        Contract.objects.filter(pk=contract.pk).update(
+            status=Contract.Status.ENDED, ended_on=dt.date(2010, 3, 31)
+        )
+        contract.refresh_from_db()
+        with pytest.raises(ValidationError) as error:
+            sub(personas, contract, "株式会社D")
+        assert error.value.code == "not_live"
+        for decide in (approve, refuse):
+            with pytest.raises(ValidationError) as error:
+                decide(personas, chain[0])
+            assert error.value.code == "not_live"
+
+
+class TestProposals:
+    def propose(self, personas: Personas, contract: Contract, **fields: Any) -> Any:
+        testing.link_vendor_user(personas.contractor, contract.vendor)
+        return services.propose_subcontractor(
+            actor=personas.contractor,
+            contract=contract,
+            request_file=request_file(),
+            **({"legal_name": "有限会社いろは", "entity_kind": "yugen", "scope": "保守"} | fields),
+        )
+
+    def test_a_new_company_is_registered_and_asked_for(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        approval = self.propose(personas, contract, corporate_number="２０２１００１０５２５９６")
+        vendor = approval.subcontractor
+        assert (vendor.legal_name, vendor.corporate_number) == ("有限会社いろは", "2021001052596")
+        assert AuditEvent.objects.for_object(vendor).filter(
+            use_case="vendors.propose_subcontractor", actor=personas.contractor
+        )
+        assert not approval.is_approved
+
+    def test_a_known_number_finds_the_vendor(self, personas: Personas, contract: Contract) -> None:
+        known = testing.make_vendor(corporate_number=testing.CORPORATE_NUMBERS[1])
+        approval = self.propose(personas, contract, corporate_number=testing.CORPORATE_NUMBERS[1])
+        assert approval.subcontractor == known
+
+    def test_a_failed_request_registers_no_company(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        before = set(Vendor.objects.values_list("pk", flat=True))
+        with pytest.raises(ValidationError):
+            self.propose(personas, contract, legal_name=contract.vendor.legal_name, scope=" ")
+        assert set(Vendor.objects.values_list("pk", flat=True)) == before
+        assert not VendorDocument.objects.exists()
+
+    def test_a_wrong_check_digit_is_refused(self, personas: Personas, contract: Contract) -> None:
+        with pytest.raises(ValidationError) as error:
+            self.propose(personas, contract, corporate_number="7000012050003")
+        assert error.value.code == "corporate_number_check_digit"
+
+    def test_another_vendors_user_cannot_propose(
+        self, personas: Personas, contract: Contract
+    ) -> None:
+        testing.link_vendor_user(personas.other_contractor, testing.make_vendor())
+        with pytest.raises(PermissionDenied):
+            services.propose_subcontractor(
+                actor=personas.other_contractor,
+                contract=contract,
+                legal_name="有限会社いろは",
+                entity_kind="yugen",
+                scope="保守",
+            )

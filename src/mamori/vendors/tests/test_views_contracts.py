@@ -12,8 +12,11 @@ from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from mamori import testing
+from mamori.audit.models import AuditEvent
 from mamori.conftest import Personas
 from mamori.consultations.models import Consultation
 from mamori.vendors.models import (
@@ -22,6 +25,7 @@ from mamori.vendors.models import (
     ContractBasis,
     DataHolding,
     EntityKind,
+    Handover,
     Medium,
     SubcontractApproval,
     Vendor,
@@ -366,31 +370,211 @@ def test_the_contractor_may_not_remove_data_held(
 def test_the_contractor_asks_for_a_sub_contractor_and_the_department_approves_it(
     client: Client, personas: Personas, contract: Contract
 ) -> None:
-    sub = testing.make_vendor(legal_name="有限会社いろは", entity_kind=EntityKind.YUGEN)
     request_file = SimpleUploadedFile("承認願.pdf", PDF, content_type="application/pdf")
     response = signed_in(client, personas, "contractor").post(
         url("subcontract_add", contract.pk),
         {
-            "subcontractor": sub.pk,
+            "subcontractor": "new",
+            "new_legal_name": "有限会社いろは",
+            "new_entity_kind": EntityKind.YUGEN,
+            "new_corporate_number": testing.CORPORATE_NUMBERS[1],
             "scope": "入退室管理システムの保守",
             "request_file": request_file,
         },
+        follow=True,
     )
-    assert response.status_code == 302
+    assert [str(m) for m in response.context["messages"]] == [
+        gettext("The request for approval of the sub-outsourcing was sent.")
+    ]
     approval = SubcontractApproval.objects.get(contract=contract)
+    assert approval.subcontractor.legal_name == "有限会社いろは"
+    assert approval.subcontractor.corporate_number == testing.CORPORATE_NUMBERS[1]
+    assert AuditEvent.objects.filter(
+        use_case="vendors.propose_subcontractor", object_id=str(approval.subcontractor_id)
+    ).exists()
     assert approval.request_document is not None
     assert not approval.is_approved
+    # The contractor sees its request waiting, not a warning meant for the city.
     page = client.get(url("contract_detail", contract.pk))
-    assert [flag.reason for flag in page.context["subcontract_flags"]] == ["not_approved"]
+    assert page.context["subcontract_flags"] == []
+    assert 'data-state="pending"' in page.content.decode()
     assert client.post(url("subcontract_approve", approval.pk)).status_code == 403
 
     signed_in(client, personas, "staff")
+    page = client.get(url("contract_detail", contract.pk))
+    assert [flag.reason for flag in page.context["subcontract_flags"]] == ["not_approved"]
     assert client.get(url("subcontract_approve", approval.pk)).status_code == 200
     response = client.post(url("subcontract_approve", approval.pk), {"approved_on": "R1.5.7"})
     assert response.status_code == 302
     approval.refresh_from_db()
     assert approval.approved_on == dt.date(2019, 5, 7)
+    assert approval.approved_by == personas.staff
     assert client.get(url("contract_detail", contract.pk)).context["subcontract_flags"] == []
+
+
+def record_naming(personas: Personas, *names: str) -> Consultation:
+    """An answered consultation whose record names these sub-contractors."""
+    return testing.make_answered_consultation(
+        personas.council,
+        personas.shogai,
+        decided_on=ANSWERED_ON,
+        data=testing.record_data(
+            outsourcing={
+                "outsourced": True,
+                "subcontractors": [{"row_id": f"s{i}", "name": n} for i, n in enumerate(names)],
+            }
+        ),
+    )
+
+
+def test_a_contractor_chooses_only_among_the_chain_and_the_companies_the_record_names(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    contract = testing.make_contract(
+        personas.shogai, vendor, consultation=record_naming(personas, "有限会社　ミドリ設備")
+    )
+    named = testing.make_vendor(legal_name="有限会社ミドリ設備")
+    in_chain = testing.make_vendor(legal_name="学校法人白梅学園")
+    SubcontractApproval.objects.create(contract=contract, subcontractor=in_chain, scope="運営")
+    testing.make_vendor(legal_name="株式会社きょうそう相手")
+    page = signed_in(client, personas, "contractor").get(url("subcontract_add", contract.pk))
+    body = page.content.decode()
+    assert "株式会社きょうそう相手" not in body
+    assert named.legal_name in body
+    assert in_chain.legal_name in body
+    # The city's staff still choose from every vendor.
+    staff_page = signed_in(Client(), personas, "staff").get(url("subcontract_add", contract.pk))
+    assert "株式会社きょうそう相手" in staff_page.content.decode()
+
+
+def test_a_contractor_cannot_post_a_vendor_it_was_not_offered(
+    client: Client, personas: Personas, contract: Contract
+) -> None:
+    hidden = testing.make_vendor(legal_name="株式会社きょうそう相手")
+    response = signed_in(client, personas, "contractor").post(
+        url("subcontract_add", contract.pk), {"subcontractor": hidden.pk, "scope": "保守"}
+    )
+    assert response.status_code == 200
+    assert form_errors(response, "subcontractor")
+    assert not SubcontractApproval.objects.exists()
+
+
+def test_a_proposed_company_with_a_known_number_is_the_vendor_already_registered(
+    client: Client, personas: Personas, contract: Contract
+) -> None:
+    known = testing.make_vendor(
+        legal_name="株式会社くぬぎ情報サービス", corporate_number=testing.CORPORATE_NUMBERS[2]
+    )
+    response = signed_in(client, personas, "contractor").post(
+        url("subcontract_add", contract.pk),
+        {
+            "subcontractor": "new",
+            "new_legal_name": "くぬぎ情報",
+            "new_entity_kind": EntityKind.KABUSHIKI,
+            "new_corporate_number": testing.CORPORATE_NUMBERS[2],
+            "scope": "保守",
+        },
+    )
+    assert response.status_code == 302
+    assert SubcontractApproval.objects.get(contract=contract).subcontractor == known
+    assert Vendor.objects.filter(legal_name="くぬぎ情報").count() == 0
+
+
+def test_a_new_company_needs_its_name_and_kind_and_a_valid_number_all_at_once(
+    client: Client, personas: Personas, contract: Contract
+) -> None:
+    before = Vendor.objects.count()
+    response = signed_in(client, personas, "contractor").post(
+        url("subcontract_add", contract.pk),
+        {"subcontractor": "new", "new_corporate_number": "1" + testing.CORPORATE_NUMBERS[0][1:]},
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {
+        "new_legal_name",
+        "new_entity_kind",
+        "new_corporate_number",
+        "scope",
+    }
+    assert Vendor.objects.count() == before
+    assert not SubcontractApproval.objects.exists()
+
+
+def pending(contract: Contract, **fields: Any) -> SubcontractApproval:
+    return SubcontractApproval.objects.create(
+        contract=contract, subcontractor=testing.make_vendor(), scope="保守", **fields
+    )
+
+
+def test_the_department_refuses_a_request_with_its_reason(
+    client: Client, personas: Personas, contract: Contract
+) -> None:
+    approval = pending(contract)
+    child = pending(contract, parent=approval)
+    signed_in(client, personas, "staff")
+    assert client.get(url("subcontract_refuse", approval.pk)).status_code == 200
+    empty = client.post(url("subcontract_refuse", approval.pk), {"refused_on": "R1.5.7"})
+    assert form_errors(empty, "reason") == [gettext("Enter the reason for the refusal.")]
+    response = client.post(
+        url("subcontract_refuse", approval.pk),
+        {"refused_on": "R1.5.7", "reason": "個人情報の管理体制が確認できないため"},
+    )
+    assert response.status_code == 302
+    approval.refresh_from_db()
+    assert (approval.refused_on, approval.refused_by) == (dt.date(2019, 5, 7), personas.staff)
+    page = client.get(url("contract_detail", contract.pk))
+    body = page.content.decode()
+    assert 'data-state="refused"' in body
+    assert "個人情報の管理体制が確認できないため" in body
+    # Neither the refused entry nor the tier under it works: no warning, no approval.
+    assert page.context["subcontract_flags"] == []
+    assert url("subcontract_approve", approval.pk) not in body
+    again = client.post(url("subcontract_approve", approval.pk), {"approved_on": "R1.5.8"})
+    assert again.status_code == 200
+    child_page = client.post(url("subcontract_approve", child.pk), {"approved_on": "R1.5.8"})
+    assert child_page.status_code == 200
+    assert child_page.context["form"].errors
+    child.refresh_from_db()
+    approval.refresh_from_db()
+    assert not child.is_approved
+    assert not approval.is_approved
+
+
+def test_the_contractor_sees_the_refusal_and_its_reason(
+    client: Client, personas: Personas, contract: Contract
+) -> None:
+    pending(
+        contract,
+        refused_on=dt.date(2019, 5, 7),
+        refused_by=personas.staff,
+        refusal_reason="体制が不十分",
+    )
+    body = signed_in(client, personas, "contractor").get(url("contract_detail", contract.pk))
+    assert "体制が不十分" in body.content.decode()
+
+
+def test_the_approval_page_shows_the_request_and_links_the_consultation(
+    client: Client, personas: Personas, contract: Contract, consultation: Consultation
+) -> None:
+    from mamori.vendors import services
+
+    approval = services.add_subcontract(
+        actor=personas.staff,
+        contract=contract,
+        subcontractor=testing.make_vendor(),
+        scope="保守",
+        request_file=SimpleUploadedFile("承認願.pdf", PDF, content_type="application/pdf"),
+    )
+    signed_in(client, personas, "staff")
+    page = client.get(url("subcontract_approve", approval.pk)).content.decode()
+    assert url("document_download", approval.request_document_id) in page
+    assert url("subcontract_refuse", approval.pk) in page
+    response = client.post(
+        url("subcontract_approve", approval.pk),
+        {"approved_on": "R1.5.7", "consultation": consultation.pk},
+    )
+    assert response.status_code == 302
+    approval.refresh_from_db()
+    assert approval.consultation == consultation
 
 
 def test_a_chain_is_shown_as_nested_lists(
@@ -476,6 +660,34 @@ def test_the_flagged_filter_keeps_only_contracts_with_warnings(
     assert [(row.contract, row.flag_count) for row in flagged] == [(unapproved, 2)]
 
 
+def test_the_flagged_filter_keeps_a_missing_named_sub_contractor_and_a_direct_handover(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    named = testing.make_contract(
+        personas.shogai, vendor, consultation=record_naming(personas, "有限会社ミドリ設備")
+    )
+    old = testing.make_contract(personas.shogai, vendor)
+    new = testing.make_contract(personas.shogai, testing.make_vendor(), previous_contract=old)
+    Handover.objects.create(
+        old_contract=old, new_contract=new, description="台帳", status=Handover.Status.DIRECT
+    )
+    testing.make_contract(personas.shogai, vendor)  # nothing to warn about
+    rows = signed_in(client, personas, "staff").get(url("contract_list"), {"flagged": "on"})
+    counts = {row.contract: row.flag_count for row in rows.context["rows"]}
+    assert counts == {named: 1, old: 1, new: 1}
+
+
+def test_a_refused_sub_contractor_is_no_warning_in_the_list(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    contract = testing.make_contract(personas.shogai, vendor)
+    pending(
+        contract, refused_on=dt.date(2009, 11, 1), refused_by=personas.staff, refusal_reason="否"
+    )
+    rows = signed_in(client, personas, "staff").get(url("contract_list"), {"flagged": "on"})
+    assert rows.context["rows"] == []
+
+
 def test_the_list_filters_by_status_and_contractor(
     client: Client, personas: Personas, vendor: Vendor, contract: Contract
 ) -> None:
@@ -510,3 +722,92 @@ def test_the_list_costs_the_same_queries_for_few_contracts_as_for_many(
     few = queries()
     add_contracts(6)
     assert queries() == few
+
+
+# Shown status, lengths, wording ---------------------------------------------------------------
+
+
+def test_a_live_contract_past_its_period_asks_for_its_end(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    today = timezone.localdate()
+    over = testing.make_contract(
+        personas.shogai, vendor, starts_on=dt.date(2009, 8, 6), ends_on=dt.date(2010, 3, 31)
+    )
+    future = testing.make_contract(
+        personas.shogai,
+        vendor,
+        starts_on=today + dt.timedelta(days=5),
+        ends_on=today + dt.timedelta(days=400),
+    )
+    signed_in(client, personas, "staff")
+    rows = client.get(url("contract_list")).context["rows"]
+    assert {row.contract: row.status.code for row in rows} == {
+        over: "expired",
+        future: "not_started",
+    }
+    page = client.get(url("contract_detail", over.pk))
+    assert page.context["shown_status"].needs_ending
+    assert 'id="period-over"' in page.content.decode()
+    assert url("contract_end", over.pk) in page.content.decode()
+    calm = client.get(url("contract_detail", future.pk)).content.decode()
+    assert 'id="period-over"' not in calm
+
+
+def test_a_title_longer_than_the_model_keeps_is_refused(
+    client: Client, personas: Personas, vendor: Vendor, consultation: Consultation
+) -> None:
+    data = contract_data(consultation, vendor, title="あ" * 600)
+    response = signed_in(client, personas, "staff").post(url("contract_create"), data)
+    assert response.status_code == 200
+    assert form_errors(response, "title") == [
+        gettext("Enter at most %(limit_value)d characters (%(show_value)d were entered).")
+        % {"limit_value": 300, "show_value": 600}
+    ]
+    assert not Contract.objects.exists()
+
+
+def test_an_empty_contract_form_says_what_each_field_needs(
+    client: Client, personas: Personas
+) -> None:
+    response = signed_in(client, personas, "staff").post(url("contract_create"), {"title": ""})
+    errors = response.context["form"].errors
+    assert errors["vendor"] == [gettext("Choose the contractor.")]
+    assert errors["title"] == [gettext("Enter the contract's title.")]
+    assert errors["starts_on"] == [gettext("Enter the first day of the contract.")]
+    assert "None" not in response.content.decode()
+
+
+def test_an_article_typed_for_a_clause_not_ticked_is_an_error_naming_the_clause(
+    client: Client, personas: Personas, contract: Contract
+) -> None:
+    data = {"training-reference": "第99条", "penalty-present": "on"}
+    response = signed_in(client, personas, "staff").post(url("contract_clauses", contract.pk), data)
+    assert response.status_code == 200
+    assert form_errors(response, "training-reference")
+    assert form_errors(response, "penalty-reference") == [
+        gettext("Enter where the contract provides for “%(clause)s”.")
+        % {"clause": Clause.Kind.PENALTY.label}
+    ]
+    assert not Clause.objects.filter(contract=contract, present=True).exists()
+
+
+def test_an_ended_contract_offers_no_adding_or_removing(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    ended = testing.make_contract(
+        personas.shogai, vendor, status=Contract.Status.ENDED, ended_on=dt.date(2010, 3, 31)
+    )
+    holding = DataHolding.objects.create(contract=ended, medium=Medium.PAPER, description="台帳")
+    approval = pending(ended)
+    body = signed_in(client, personas, "staff").get(url("contract_detail", ended.pk))
+    text = body.content.decode()
+    for hidden in (
+        url("holding_add", ended.pk),
+        url("holding_delete", holding.pk),
+        url("subcontract_add", ended.pk),
+        url("subcontract_approve", approval.pk),
+        url("subcontract_refuse", approval.pk),
+        url("contract_clauses", ended.pk),
+    ):
+        assert hidden not in text

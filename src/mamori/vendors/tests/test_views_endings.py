@@ -9,14 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.messages import SUCCESS, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from mamori import testing
 from mamori.accounts.models import Role, User
+from mamori.audit.models import AuditEvent
 from mamori.conftest import Personas
 from mamori.core import eras
 from mamori.vendors import services
@@ -180,7 +183,7 @@ def test_ending_needs_the_confirmation_and_the_preview_button_ends_nothing(
 ) -> None:
     as_user(client, personas.staff)
     target = url("contract_end", setting.contract.pk)
-    unconfirmed = client.post(target, {"ended_on": "2010-03-31"})
+    unconfirmed = client.post(target, {"ended_on": "2010-03-31", "end": "1"})
     assert unconfirmed.status_code == 200
     assert unconfirmed.context["form"].errors["confirm"]
     preview = client.post(target, {"ended_on": "2010-02-26", "confirm": "on", "preview": "1"})
@@ -189,6 +192,71 @@ def test_ending_needs_the_confirmation_and_the_preview_button_ends_nothing(
     setting.contract.refresh_from_db()
     assert setting.contract.status == Contract.Status.LIVE
     assert not ReturnErasure.objects.exists()
+
+
+def test_the_preview_does_not_ask_for_the_confirmation(
+    client: Client, personas: Personas, setting: Setting
+) -> None:
+    response = as_user(client, personas.staff).post(
+        url("contract_end", setting.contract.pk), {"ended_on": "2010-03-31", "preview": "1"}
+    )
+    assert response.status_code == 200
+    assert response.context["due_on"] == services.erasure_due_on(ENDED_ON)
+    assert not response.context["form"].errors
+    assert 'class="form-errors"' not in response.content.decode()
+
+
+def test_a_preview_of_a_date_too_far_out_shows_no_due_date_rather_than_failing(
+    client: Client, personas: Personas, setting: Setting
+) -> None:
+    response = as_user(client, personas.staff).post(
+        url("contract_end", setting.contract.pk), {"ended_on": "9999-12-31", "preview": "1"}
+    )
+    assert response.status_code == 200
+    assert response.context["due_on"] is None
+    assert not ReturnErasure.objects.exists()
+
+
+def test_the_end_date_defaults_to_the_contracts_last_day_and_says_how_to_end_earlier(
+    client: Client, personas: Personas, setting: Setting
+) -> None:
+    response = as_user(client, personas.staff).get(url("contract_end", setting.contract.pk))
+    field = response.context["form"]["ended_on"]
+    assert field.value() == setting.contract.ends_on
+    assert eras.format_date(setting.contract.ends_on) in str(field.help_text)
+
+
+def test_an_end_before_the_last_day_without_terminating_is_refused_on_the_date(
+    client: Client, personas: Personas, setting: Setting
+) -> None:
+    response = as_user(client, personas.staff).post(
+        url("contract_end", setting.contract.pk),
+        {"ended_on": "2010-01-15", "confirm": "on", "end": "1"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["ended_on"]
+    setting.contract.refresh_from_db()
+    assert setting.contract.status == Contract.Status.LIVE
+    assert not ReturnErasure.objects.exists()
+
+
+def test_an_end_date_after_today_is_refused_on_the_date(
+    client: Client, personas: Personas, media: Path
+) -> None:
+    today = timezone.localdate()
+    contract = testing.make_contract(
+        personas.shogai,
+        starts_on=today - dt.timedelta(days=100),
+        ends_on=today + dt.timedelta(days=30),
+    )
+    response = as_user(client, personas.staff).post(
+        url("contract_end", contract.pk),
+        {"ended_on": contract.ends_on.isoformat(), "confirm": "on", "end": "1"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["ended_on"]
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.LIVE
 
 
 @pytest.mark.parametrize("role", ["other_staff", "contractor", "auditor", "member"])
@@ -380,18 +448,80 @@ def test_a_file_too_large_is_refused_and_nothing_saved(
     assert stored_files(media) == []
 
 
+def plan(client: Client, task: ReturnErasure, **fields: str) -> Any:
+    data = {"plan-action": task.action, "plan-method": task.method}
+    data.update({f"plan-{name}": value for name, value in fields.items()})
+    return client.post(url("erasure_plan", task.pk), data)
+
+
 def test_the_department_plans_the_task(
     client: Client, personas: Personas, setting: Setting
 ) -> None:
     task = task_of(end(setting, personas), Medium.PAPER)
-    new_due = task.due_on + dt.timedelta(days=7)
-    response = as_user(client, personas.staff).post(
-        url("erasure_plan", task.pk),
-        {"plan-action": "erase", "plan-method": "溶解処理", "plan-due_on": new_due.isoformat()},
+    response = plan(
+        as_user(client, personas.staff),
+        task,
+        action="erase",
+        method="溶解処理",
+        due_on=task.due_on.isoformat(),
     )
     assert response.status_code == 302
     task.refresh_from_db()
-    assert (task.action, task.method, task.due_on) == ("erase", "溶解処理", new_due)
+    assert (task.action, task.method) == ("erase", "溶解処理")
+
+
+def test_moving_the_due_date_needs_a_reason(
+    client: Client, personas: Personas, setting: Setting
+) -> None:
+    task = task_of(end(setting, personas), Medium.PAPER)
+    due_on = task.due_on
+    later = due_on + dt.timedelta(days=7)
+    response = plan(as_user(client, personas.staff), task, due_on=later.isoformat())
+    assert response.status_code == 200
+    assert response.context["plan_form"].errors["due_on_reason"]
+    task.refresh_from_db()
+    assert task.due_on == due_on
+
+
+def test_a_moved_due_date_shows_in_the_history_with_both_dates_and_the_reason(
+    client: Client, personas: Personas, setting: Setting
+) -> None:
+    task = task_of(end(setting, personas), Medium.PAPER)
+    before = task.due_on
+    later = before + dt.timedelta(days=7)
+    reason = "受託者の事業所が災害で閉鎖されたため"
+    as_user(client, personas.staff)
+    response = plan(client, task, due_on=later.isoformat(), due_on_reason=reason)
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.due_on, task.due_on_reason) == (later, reason)
+    page = client.get(url("erasure_detail", task.pk))
+    (moved,) = [event for event in page.context["history"] if event.due_after is not None]
+    assert (moved.due_before, moved.due_after, moved.due_reason) == (before, later, reason)
+    content = page.content.decode()
+    assert eras.format_date(before) in content and eras.format_date(later) in content
+    assert reason in content
+
+
+def test_the_history_names_the_day_the_contract_ended(
+    client: Client, personas: Personas, setting: Setting
+) -> None:
+    task = end(setting, personas)[0]
+    page = as_user(client, personas.staff).get(url("erasure_detail", task.pk))
+    (opened,) = page.context["history"]
+    assert eras.format_date(ENDED_ON) in opened.description
+
+
+def test_a_get_on_a_form_address_goes_back_to_the_task(
+    client: Client, personas: Personas, setting: Setting
+) -> None:
+    task = end(setting, personas)[0]
+    as_user(client, personas.staff)
+    for name in ("erasure_plan", "erasure_certificate", "erasure_verify", "erasure_send_back"):
+        response = client.get(url(name, task.pk))
+        assert response.status_code == 302, name
+        assert response["Location"] == url("erasure_detail", task.pk), name
+    assert AuditEvent.objects.for_object(task).count() == 1
 
 
 def test_the_auditor_reads_a_task_but_changes_nothing(
@@ -481,9 +611,16 @@ def test_handover_steps_are_recorded_in_order(
 ) -> None:
     as_user(client, personas.staff)
     assert client.get(url("handover_detail", handover.pk)).context["next_step"] == "received"
-    assert step(client, handover, "received", "2010-04-01").status_code == 302
-    assert step(client, handover, "checked", "平成22年4月2日").status_code == 302
-    assert step(client, handover, "handed_over", "2010-04-05").status_code == 302
+    for name, on in [
+        ("received", "2010-04-01"),
+        ("checked", "平成22年4月2日"),
+        ("handed_over", "2010-04-05"),
+    ]:
+        response = step(client, handover, name, on)
+        assert response.status_code == 302
+        message = list(get_messages(response.wsgi_request))[-1]
+        assert message.level == SUCCESS
+        assert str(services.HANDOVER_STEPS[name][1].label) in str(message)
     handover.refresh_from_db()
     assert handover.status == Handover.Status.HANDED_OVER
     assert (handover.received_on, handover.checked_on, handover.handed_over_on) == (
@@ -506,7 +643,7 @@ def test_a_handover_step_out_of_order_is_refused(
     step(client, handover, "received", "2010-04-05")
     earlier = step(client, handover, "checked", "2010-04-01")
     assert earlier.status_code == 200
-    assert earlier.context["step_form"].non_field_errors()
+    assert earlier.context["step_form"].errors["on"]
     future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
     assert step(client, handover, "checked", future).status_code == 200
     handover.refresh_from_db()
@@ -532,9 +669,28 @@ def test_a_direct_transfer_is_recorded_and_shown_as_not_compliant(
     page = client.get(url("handover_detail", handover.pk))
     assert 'id="not-compliant"' in page.content.decode()
     assert "旧受託者が新受託者へ直接送付した。" in page.content.decode()
-    assert step(client, handover, "received", "2010-04-02").status_code == 200
+    contract_page = client.get(url("contract_detail", handover.old_contract.pk))
+    assert "flag--error" in contract_page.content.decode()
+
+
+def test_a_get_on_a_handover_form_address_goes_back_to_the_handover(
+    client: Client, personas: Personas, handover: Handover
+) -> None:
+    as_user(client, personas.staff)
+    for name in ("handover_step", "handover_direct"):
+        response = client.get(url(name, handover.pk))
+        assert response.status_code == 302, name
+        assert response["Location"] == url("handover_detail", handover.pk), name
     handover.refresh_from_db()
-    assert handover.status == Handover.Status.DIRECT
+    assert handover.status == Handover.Status.PENDING
+
+
+def test_the_step_date_is_labelled_as_the_day_it_was_done(
+    client: Client, personas: Personas, handover: Handover
+) -> None:
+    page = as_user(client, personas.staff).get(url("handover_detail", handover.pk))
+    assert page.context["step_form"].fields["on"].label == pgettext("handover", "Date")
+    assert page.context["direct_form"].fields["on"].label == pgettext("handover", "Date")
 
 
 @pytest.mark.parametrize("role", ["other_staff", "contractor", "auditor"])
@@ -556,16 +712,17 @@ def test_the_department_requests_a_document_and_the_contractor_files_it(
     client: Client, personas: Personas, setting: Setting
 ) -> None:
     as_user(client, personas.staff)
+    due_on = timezone.localdate() + dt.timedelta(days=14)
     refused = client.post(url("document_request_create", setting.contract.pk), {"title": ""})
     assert refused.status_code == 200
     assert not DocumentRequest.objects.exists()
     created = client.post(
         url("document_request_create", setting.contract.pk),
-        {"title": "従事者名簿", "description": "令和の様式で", "due_on": "2010-04-30"},
+        {"title": "従事者名簿", "description": "令和の様式で", "due_on": due_on.isoformat()},
     )
     assert created.status_code == 302
     asked = DocumentRequest.objects.get()
-    assert (asked.title, asked.due_on) == ("従事者名簿", dt.date(2010, 4, 30))
+    assert (asked.title, asked.due_on) == ("従事者名簿", due_on)
 
     as_user(client, setting.contractor)
     page = client.get(url("document_request_file", asked.pk))
@@ -581,6 +738,36 @@ def test_the_department_requests_a_document_and_the_contractor_files_it(
     asked.refresh_from_db()
     assert asked.status == DocumentRequest.Status.SUBMITTED
     assert asked.document is not None and asked.document.original_name == "名簿.pdf"
+
+
+def test_the_request_form_warns_when_no_user_of_the_vendor_can_log_in(
+    client: Client, personas: Personas, setting: Setting
+) -> None:
+    as_user(client, personas.staff)
+    linked = client.get(url("document_request_create", setting.contract.pk))
+    assert not linked.context["no_contractor_user"]
+    assert 'id="no-contractor-user"' not in linked.content.decode()
+    User.objects.filter(pk=setting.contractor.pk).update(is_active=False)
+    unlinked = client.get(url("document_request_create", setting.contract.pk))
+    assert unlinked.context["no_contractor_user"]
+    assert 'id="no-contractor-user"' in unlinked.content.decode()
+    # A warning, not a refusal: the request is still recorded.
+    created = client.post(url("document_request_create", setting.contract.pk), {"title": "名簿"})
+    assert created.status_code == 302
+    assert DocumentRequest.objects.filter(title="名簿").exists()
+
+
+def test_a_request_due_in_the_past_is_refused_on_the_date(
+    client: Client, personas: Personas, setting: Setting
+) -> None:
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    response = as_user(client, personas.staff).post(
+        url("document_request_create", setting.contract.pk),
+        {"title": "従事者名簿", "due_on": yesterday.isoformat()},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["due_on"]
+    assert not DocumentRequest.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["other_staff", "auditor"])
@@ -662,7 +849,7 @@ def test_council_members_are_refused_every_page(
 ) -> None:
     as_user(client, getattr(personas, role))
     for address in every_url:
-        assert client.get(address).status_code in (403, 405), address
+        assert client.get(address).status_code == 403, address
         assert client.post(address, {}).status_code == 403, address
 
 

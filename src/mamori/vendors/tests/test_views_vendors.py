@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from mamori import testing
 from mamori.conftest import Personas
@@ -123,24 +124,50 @@ def test_the_list_marks_a_certification_expiring_soon_and_one_expired(
 
     today = timezone.localdate()
     settings.MAMORI_CERTIFICATION_WARNING_DAYS = 90
+    confirmed = {"confirmed_on": today, "confirmed_by": personas.staff}
     Certification.objects.create(
         vendor=vendor,
         kind=Certification.Kind.PRIVACY_MARK,
         valid_from=today - dt.timedelta(days=700),
         expires_on=today + dt.timedelta(days=30),
+        **confirmed,
     )
     Certification.objects.create(
         vendor=vendor,
         kind=Certification.Kind.ISMS,
         valid_from=today - dt.timedelta(days=700),
         expires_on=today - dt.timedelta(days=1),
+        **confirmed,
     )
     response = signed_in(client, personas, "staff").get(url("vendor_list"))
     states = {row.certification.kind: row.state for row in response.context["rows"][0][1]}
     assert states == {"privacy_mark": "expiring", "isms": "expired"}
 
 
-def test_the_list_counts_only_the_live_contracts_the_user_may_see(
+def test_an_unconfirmed_certification_is_marked_so_and_never_valid_in_the_list(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    import datetime as dt
+
+    Certification.objects.create(
+        vendor=vendor,
+        kind=Certification.Kind.PRIVACY_MARK,
+        valid_from=dt.date(2020, 4, 1),
+        expires_on=dt.date(2099, 3, 31),
+    )
+    response = signed_in(client, personas, "staff").get(url("vendor_list"))
+    assert [row.state for row in response.context["rows"][0][1]] == ["unconfirmed"]
+    assert "vendors-unconfirmed" in response.content.decode()
+
+
+def test_a_vendor_without_certifications_shows_a_dash_not_none(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    body = signed_in(client, personas, "staff").get(url("vendor_list")).content.decode()
+    assert "None" not in body
+
+
+def test_the_list_counts_every_live_contract_of_the_vendor(
     client: Client, personas: Personas, vendor: Vendor
 ) -> None:
     from django.utils import timezone
@@ -152,7 +179,8 @@ def test_the_list_counts_only_the_live_contracts_the_user_may_see(
     secretariat = signed_in(Client(), personas, "secretariat").get(url("vendor_list"))
     staff = signed_in(Client(), personas, "staff").get(url("vendor_list"))
     assert secretariat.context["rows"][0][0].live_contract_count == 2
-    assert staff.context["rows"][0][0].live_contract_count == 1
+    # Staff see how busy the vendor is, even with another department's contract.
+    assert staff.context["rows"][0][0].live_contract_count == 2
 
 
 # Adding and changing a vendor ----------------------------------------------------------------
@@ -226,6 +254,62 @@ def test_it_refuses_a_corporate_number_another_vendor_has(
     assert Vendor.objects.count() == 1
 
 
+def test_every_error_of_the_vendor_form_shows_at_once(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    response = signed_in(client, personas, "staff").post(
+        url("vendor_create"),
+        {
+            "legal_name": "",
+            "entity_kind": "",
+            "corporate_number": "123456789012",
+            "capital_yen": "-5",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"legal_name", "entity_kind", "corporate_number", "capital_yen"}
+    assert errors["legal_name"] == [gettext("Enter the vendor's legal name.")]
+    assert errors["entity_kind"] == [gettext("Choose the kind of entity.")]
+    taken = signed_in(client, personas, "staff").post(
+        url("vendor_create"),
+        {
+            "legal_name": "株式会社にせもの",
+            "entity_kind": EntityKind.KABUSHIKI,
+            "corporate_number": vendor.corporate_number,
+            "capital_yen": "abc",
+        },
+    )
+    assert set(taken.context["form"].errors) == {"corporate_number", "capital_yen"}
+    assert Vendor.objects.count() == 1
+
+
+def test_a_capital_beyond_any_company_is_refused_on_its_field(
+    client: Client, personas: Personas
+) -> None:
+    response = signed_in(client, personas, "staff").post(
+        url("vendor_create"),
+        {
+            "legal_name": "株式会社おおきい",
+            "entity_kind": EntityKind.KABUSHIKI,
+            "capital_yen": "99999999999999999999999999",
+        },
+    )
+    assert form_errors(response, "capital_yen") == [
+        gettext("The capital is too large: enter the correct amount.")
+    ]
+    assert not Vendor.objects.filter(legal_name="株式会社おおきい").exists()
+
+
+def test_the_vendor_page_shows_the_capital_with_its_unit_once(
+    client: Client, personas: Personas
+) -> None:
+    vendor = testing.make_vendor(capital_yen=300_000_000)
+    response = signed_in(client, personas, "staff").get(url("vendor_detail", vendor.pk))
+    assert response.context["capital"] == "300,000,000"
+    assert "Capital (yen)" not in response.content.decode()
+
+
 def test_staff_change_a_vendor(client: Client, personas: Personas, vendor: Vendor) -> None:
     page = signed_in(client, personas, "staff").get(url("vendor_edit", vendor.pk))
     assert vendor.legal_name in page.content.decode()
@@ -278,7 +362,7 @@ def test_the_vendor_page_lists_the_contracts_the_user_may_see(
     own = testing.make_contract(personas.shogai, vendor)
     testing.make_contract(personas.kodomo, vendor)
     response = signed_in(client, personas, "staff").get(url("vendor_detail", vendor.pk))
-    assert response.context["contracts"] == [own]
+    assert [contract for contract, _status in response.context["contracts"]] == [own]
 
 
 def test_a_vendor_named_like_a_script_is_shown_escaped(client: Client, personas: Personas) -> None:
@@ -314,15 +398,19 @@ def test_staff_add_and_remove_a_contact(client: Client, personas: Personas, vend
     assert not VendorContact.objects.exists()
 
 
-def test_a_contact_is_removed_only_by_a_post(
+def test_removing_a_contact_asks_to_confirm_first(
     client: Client, personas: Personas, vendor: Vendor
 ) -> None:
     contact = VendorContact.objects.create(vendor=vendor, name="山田 花子")
-    assert (
-        signed_in(client, personas, "staff").get(url("contact_delete", contact.pk)).status_code
-        == 405
-    )
+    page = signed_in(client, personas, "staff").get(url("contact_delete", contact.pk))
+    assert page.status_code == 200
+    assert 'method="post"' in page.content.decode()
     assert VendorContact.objects.exists()
+    response = client.post(url("contact_delete", contact.pk), follow=True)
+    assert not VendorContact.objects.exists()
+    assert [str(m) for m in response.context["messages"]] == [
+        gettext("The contact %(name)s was removed.") % {"name": "山田 花子"}
+    ]
 
 
 @pytest.mark.parametrize("role", ["auditor", "contractor"])
@@ -437,6 +525,111 @@ def test_only_the_city_removes_a_certification(
     assert not Certification.objects.exists()
 
 
+def test_removing_a_certification_asks_to_confirm_first(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    import datetime as dt
+
+    certification = Certification.objects.create(
+        vendor=vendor,
+        kind=Certification.Kind.ISMS,
+        valid_from=dt.date(2024, 4, 1),
+        expires_on=dt.date(2027, 3, 31),
+    )
+    target = url("certification_delete", certification.pk)
+    assert signed_in(client, personas, "staff").get(target).status_code == 200
+    assert Certification.objects.exists()
+    response = client.post(target, follow=True)
+    assert not Certification.objects.exists()
+    assert len(response.context["messages"]) == 1
+
+
+def certification_data(**overrides: Any) -> dict[str, Any]:
+    return {
+        "kind": Certification.Kind.PRIVACY_MARK,
+        "number": "99999999(01)",
+        "valid_from": "R6.4.1",
+        "expires_on": "R10.3.31",
+    } | overrides
+
+
+def test_a_contractor_must_attach_the_evidence_of_its_certification(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    response = signed_in(client, personas, "contractor").post(
+        url("certification_add", vendor.pk), certification_data()
+    )
+    assert response.status_code == 200
+    assert form_errors(response, "evidence")
+    assert not Certification.objects.exists()
+
+
+def test_a_contractors_certification_stays_unconfirmed_until_the_city_confirms_it(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    from django.utils import timezone
+
+    contractor = signed_in(Client(), personas, "contractor")
+    contractor.post(url("certification_add", vendor.pk), certification_data(evidence=pdf_file()))
+    certification = Certification.objects.get(vendor=vendor)
+    assert not certification.is_confirmed
+    confirm = url("certification_confirm", certification.pk)
+    page = contractor.get(url("vendor_detail", vendor.pk)).content.decode()
+    assert 'data-confirmed="no"' in page
+    assert f'action="{confirm}"' not in page
+    assert contractor.post(confirm).status_code == 403
+
+    staff = signed_in(client, personas, "staff")
+    assert f'action="{confirm}"' in staff.get(url("vendor_detail", vendor.pk)).content.decode()
+    assert staff.get(confirm).status_code == 302  # a GET changes nothing
+    certification.refresh_from_db()
+    assert not certification.is_confirmed
+    done = staff.post(confirm, follow=True)
+    assert [m.level_tag for m in done.context["messages"]] == ["success"]
+    certification.refresh_from_db()
+    assert certification.confirmed_on == timezone.localdate()
+    assert certification.confirmed_by == personas.staff
+    # A second click (a stale page) is refused, the first confirmation kept.
+    secretariat = signed_in(Client(), personas, "secretariat")
+    again = secretariat.post(confirm, follow=True)
+    assert [m.level_tag for m in again.context["messages"]] == ["error"]
+    certification.refresh_from_db()
+    assert certification.confirmed_by == personas.staff
+
+
+def test_a_certification_the_city_records_is_confirmed_at_once(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    signed_in(client, personas, "staff").post(
+        url("certification_add", vendor.pk), certification_data()
+    )
+    certification = Certification.objects.get(vendor=vendor)
+    assert certification.is_confirmed
+    assert certification.confirmed_by == personas.staff
+
+
+def test_another_department_may_not_confirm_a_certification_its_contracts_do_not_rely_on(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    import datetime as dt
+
+    testing.make_contract(personas.shogai, vendor)
+    certification = Certification.objects.create(
+        vendor=vendor,
+        kind=Certification.Kind.ISMS,
+        valid_from=dt.date(2024, 4, 1),
+        expires_on=dt.date(2027, 3, 31),
+    )
+    other = signed_in(client, personas, "other_staff")
+    page = other.get(url("vendor_detail", vendor.pk)).content.decode()
+    assert url("certification_confirm", certification.pk) not in page
+    assert url("certification_delete", certification.pk) not in page
+    assert url("vendor_edit", vendor.pk) not in page
+    assert other.post(url("certification_confirm", certification.pk)).status_code == 403
+    certification.refresh_from_db()
+    assert not certification.is_confirmed
+
+
 # Contractor users ----------------------------------------------------------------------------
 
 
@@ -474,3 +667,10 @@ def test_the_navigation_links_to_contracts_for_readers_only(
     assert link in signed_in(Client(), personas, "contractor").get(home).content.decode()
     assert link in signed_in(Client(), personas, "auditor").get(home).content.decode()
     assert link not in signed_in(client, personas, "member").get(home).content.decode()
+
+
+def test_a_contractor_user_sees_its_vendor_beside_its_name(
+    client: Client, personas: Personas, vendor: Vendor
+) -> None:
+    body = signed_in(client, personas, "contractor").get(url("vendor_list")).content.decode()
+    assert f"{personas.contractor}（{vendor.legal_name}）" in body

@@ -77,8 +77,8 @@ class Command(BaseCommand):
         if summary.dry_run:
             self.stdout.write(
                 _(
-                    "Dry run: %(sent)d e-mails would be sent, nothing new for %(unchanged)d, "
-                    "skipped %(skipped)d. Nothing was sent or recorded."
+                    "Test run (nothing sent or recorded): %(sent)d e-mails would be sent, "
+                    "nothing new for %(unchanged)d, skipped %(skipped)d."
                 )
                 % counts
             )
