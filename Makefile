@@ -23,12 +23,13 @@ install-dev: $(UV)
 	$(UV) sync --frozen --quiet --group dev
 
 run: install
+	@scripts/ensure-system-packages
 	$(MAMORI) migrate --noinput
 	$(MAMORI) demo
 	$(MAMORI) runserver 127.0.0.1:8000
 
 test: install-dev
-	@scripts/ensure-test-system-packages
+	@scripts/ensure-system-packages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install-dev

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "mamori.consultations",
     "mamori.review",
     "mamori.vendors",
+    "mamori.documents",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("mamori.accounts.urls")),
     path("audit/", include("mamori.audit.urls")),
     path("", include("mamori.council.urls")),
+    path("", include("mamori.documents.urls")),
     path("consultations/", include("mamori.consultations.urls")),
     path("review/search/", include("mamori.review.urls_search")),
     path("review/", include("mamori.review.urls")),
