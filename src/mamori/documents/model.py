@@ -28,6 +28,14 @@ class Run:
     bold: bool = False
     withheld: str | None = None
 
+    @property
+    def display(self) -> str:
+        """What every format prints: the text, or the mark with its ground
+        (「■■■（情報公開条例第6条第1号）」)."""
+        if self.withheld is None:
+            return self.text
+        return f"{WITHHELD_MARK}（{self.withheld}）"
+
 
 @dataclass
 class Paragraph:
@@ -100,16 +108,16 @@ def plain_text(document: Document) -> str:
     parts: list[str] = [document.title, *document.reference, *document.addressee, *document.sender]
     for block in document.blocks:
         if isinstance(block, Paragraph):
-            parts.append("".join(run.text for run in block.runs))
+            parts.append("".join(run.display for run in block.runs))
         elif isinstance(block, Heading):
             parts.append(block.text)
         elif isinstance(block, Table):
             parts.append(block.caption)
             parts.append(" ".join(block.header))
             for row in block.rows:
-                parts.append(" ".join("".join(run.text for run in cell) for cell in row))
+                parts.append(" ".join("".join(run.display for run in cell) for cell in row))
         elif isinstance(block, Items):
-            parts.extend("".join(run.text for run in item) for item in block.items)
+            parts.extend("".join(run.display for run in item) for item in block.items)
         elif isinstance(block, Signature):
             parts.extend(block.lines)
             parts.append(block.seal)
