@@ -46,3 +46,4 @@ bench: install-dev
 	$(VENV)/bin/python bench/consultation_list.py
 	$(VENV)/bin/python bench/review_rules.py
 	$(VENV)/bin/python bench/search.py
+	$(VENV)/bin/python bench/documents.py

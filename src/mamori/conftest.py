@@ -99,6 +99,23 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
+def _empties_the_database(item: pytest.Item) -> bool:
+    """Browser tests and transactional tests end by flushing the database, which also removes
+    the rows data migrations put there (disclosure grounds, consultation kinds)."""
+    if item.get_closest_marker("browser") is not None:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that flush the database last. pytest-django only orders tests by their
+    markers, and most tests here reach the database through fixtures (`personas`), so without
+    this they could run after a flush and miss the migrations' rows."""
+    items.sort(key=_empties_the_database)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip browser tests, before their session-wide browser starts, when Chromium is absent."""
     if item.get_closest_marker("browser") is not None and not CHROMIUM.exists():

@@ -187,9 +187,13 @@ def update_minutes(*, actor: Any, minutes: Minutes, **fields: Any) -> Minutes:
     return update_audited(minutes, actor=actor, use_case="council.update_minutes", **fields)
 
 
+@transaction.atomic
 def publish_minutes(*, actor: Any, minutes: Minutes, now: dt.datetime | None = None) -> Minutes:
-    """Publish the minutes at their public address."""
-    return update_audited(
+    """Publish the minutes at their public address: a snapshot of them as they now stand,
+    withheld text and materials marked, is what the public reads (and what its search finds)."""
+    from mamori.documents import publication
+
+    minutes = update_audited(
         minutes,
         actor=actor,
         use_case="council.publish_minutes",
@@ -197,10 +201,17 @@ def publish_minutes(*, actor: Any, minutes: Minutes, now: dt.datetime | None = N
         published_at=now or timezone.now(),
         published_by=actor,
     )
+    # In the same transaction: when rendering fails, the minutes stay unpublished.
+    publication.snapshot_minutes(actor=actor, minutes=minutes, now=minutes.published_at)
+    return minutes
 
 
+@transaction.atomic
 def withdraw_minutes(*, actor: Any, minutes: Minutes) -> Minutes:
-    """Take published minutes back to draft (they leave the public site)."""
+    """Take published minutes back to draft (they and their files leave the public site)."""
+    from mamori.documents import publication
+
+    publication.withdraw_snapshots(actor=actor, minutes=minutes)
     return update_audited(
         minutes,
         actor=actor,

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,9 @@ from mamori.council.forms import (
     MinutesForm,
     StaffAttendeeForm,
 )
-from mamori.council.models import Meeting, Minutes
+from mamori.council.models import Meeting
+from mamori.documents import publication
+from mamori.documents.models import PublishedMinutes
 
 MEETING_FIELDS = [
     "number",
@@ -289,25 +292,35 @@ def minutes_withdraw(
 
 
 def public_minutes_list(request: HttpRequest) -> HttpResponse:
-    """Published minutes by fiscal year, for everyone."""
-    published = (
-        Minutes.objects.published()
-        .select_related("meeting__council")
-        .order_by("-meeting__fiscal_year", "meeting__council_id", "-meeting__number")
-    )
-    years: dict[int, list[Minutes]] = defaultdict(list)
-    for item in published:
-        years[item.meeting.fiscal_year].append(item)
-    return render(request, "council/public_minutes_list.html", {"years": dict(years)})
+    """Published minutes by fiscal year (newest first), each as a web page, PDF and Word file;
+    `?year=2009` shows one fiscal year."""
+    snapshots = publication.public_snapshots()
+    years: dict[int, list[PublishedMinutes]] = defaultdict(list)
+    for snapshot in snapshots:
+        years[snapshot.minutes.meeting.fiscal_year].append(snapshot)
+    chosen = _year_of(request.GET.get("year", ""))
+    shown = {chosen: years.get(chosen, [])} if chosen is not None else dict(years)
+    context = {"years": shown, "all_years": list(years), "chosen": chosen}
+    return render(request, "council/public_minutes_list.html", context)
+
+
+def _year_of(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and len(value) == 4 else None
 
 
 def public_minutes_detail(
     request: HttpRequest, council: str, fiscal_year: int, number: int
 ) -> HttpResponse:
-    """Published minutes at their stable public address."""
-    published = access.get_published_minutes(council, fiscal_year, number)
-    return render(
-        request,
-        "council/public_minutes_detail.html",
-        {"minutes": published, "doc": minutes.compose(published.meeting)},
-    )
+    """Published minutes at their stable public address: the snapshot as it was published
+    (withheld text marked), its files and the meeting's materials."""
+    snapshot = publication.get_public_snapshot(council, fiscal_year, number)
+    context = {
+        "snapshot": snapshot,
+        "meeting": snapshot.minutes.meeting,
+        # Rendered by documents.render_html from the redacted document, every text escaped.
+        "content": mark_safe(snapshot.html),  # noqa: S308
+        "materials": publication.published_materials(snapshot.minutes),
+        "pdf_size": publication.file_size(snapshot.pdf),
+        "docx_size": publication.file_size(snapshot.docx),
+    }
+    return render(request, "council/public_minutes_detail.html", context)

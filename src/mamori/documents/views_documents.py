@@ -1,19 +1,89 @@
-"""Stub: replaced by the helper that owns this module."""
+"""Downloads of the official documents (諮問書, 答申書, 会議録) as Word, PDF or HTML, for
+those who may read the records they are built from."""
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.decorators import login_required
+from django.db import models
+from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
 
-from django.http import HttpResponse
+from mamori.audit.models import AuditEvent
+from mamori.audit.services import record
+from mamori.consultations.access import get_consultation_for_user
+from mamori.consultations.models import Consultation, Decision
+from mamori.core.http import AuthenticatedRequest
+from mamori.council import access as council_access
+from mamori.documents import builders, formats
+from mamori.documents.model import Document
 
 
-def answer_document(request: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+def latest_answer(consultation: Consultation) -> Decision | None:
+    """The council's latest answer (可, 条件付き可 or 否) to a consultation, if any."""
+    return (
+        consultation.decisions.exclude(result=Decision.Result.CONTINUED)
+        .order_by("-decided_on", "-id")
+        .first()
+    )
 
 
-def consultation_document(request: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+def _checked(fmt: str) -> str:
+    if fmt not in formats.FORMATS:
+        raise Http404
+    return fmt
 
 
-def minutes_document(request: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+def _respond(
+    request: AuthenticatedRequest, document: Document, fmt: str, obj: models.Model, use_case: str
+) -> HttpResponse:
+    """The document in the format, as a download (Word, PDF) or shown in the browser (HTML),
+    never sniffed nor cached; who fetched which record is kept in the audit trail."""
+    rendered = formats.render(document, fmt)
+    record(actor=request.user, action=AuditEvent.Action.VIEW, use_case=use_case, obj=obj)
+    response = HttpResponse(rendered.content, content_type=rendered.content_type)
+    disposition = content_disposition_header(fmt != "html", rendered.filename)
+    response["Content-Disposition"] = disposition or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def consultation_document(
+    request: AuthenticatedRequest, council: str, key: str, fmt: str
+) -> HttpResponse:
+    """The 諮問書 of a consultation: only ever a submitted version, so a member never reads a
+    draft; a consultation with nothing submitted has none (404)."""
+    fmt = _checked(fmt)
+    consultation = get_consultation_for_user(request.user, council, key)
+    try:
+        document = builders.build_consultation(consultation)
+    except builders.DocumentError as error:
+        raise Http404 from error
+    return _respond(request, document, fmt, consultation, "documents.consultation_document")
+
+
+@login_required
+def answer_document(
+    request: AuthenticatedRequest, council: str, key: str, fmt: str
+) -> HttpResponse:
+    """The 答申書 of an answered consultation (its latest answer); 404 before the answer."""
+    fmt = _checked(fmt)
+    consultation = get_consultation_for_user(request.user, council, key)
+    decision = latest_answer(consultation)
+    if decision is None:
+        raise Http404
+    document = builders.build_answer(decision)
+    return _respond(request, document, fmt, decision, "documents.answer_document")
+
+
+@login_required
+def minutes_document(
+    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int, fmt: str
+) -> HttpResponse:
+    """The 会議録 as recorded (nothing withheld), for the secretariat and the members who sat
+    during the meeting's term, as the minutes draft page."""
+    fmt = _checked(fmt)
+    meeting = council_access.get_meeting_for_user(request.user, council, fiscal_year, number)
+    document = builders.build_minutes(meeting)
+    return _respond(request, document, fmt, meeting, "documents.minutes_document")

@@ -1,19 +1,64 @@
-"""Stub: replaced by the helper that owns this module."""
+"""The public site's files: published minutes as PDF and Word, disclosed materials, the feed.
+
+No sign-in: everything here is reached through the current snapshot of published minutes,
+so nothing of a draft or withdrawn minutes is ever served.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_safe
 
-from django.http import HttpResponse
+from mamori.documents import formats, publication
+from mamori.documents.feeds import MinutesFeed
+from mamori.documents.model import Document
+
+# Published files are the same for everyone and change only when republished.
+PUBLIC_CACHE = "public, max-age=300"
+PUBLIC_FORMATS = ("pdf", "docx")
+
+public_feed = MinutesFeed()
 
 
-def public_feed(request: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+def public_file_response(file: FieldFile, filename: str, content_type: str) -> FileResponse:
+    """A public file as a download under its name, never sniffed; 404 when it is missing."""
+    if not file.name:
+        raise Http404
+    try:
+        stored = file.storage.open(file.name, "rb")
+    except OSError as error:
+        raise Http404 from error
+    response = FileResponse(
+        stored, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = PUBLIC_CACHE
+    return response
 
 
-def public_material(request: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+@require_safe
+def public_minutes_file(
+    request: HttpRequest, council: str, fiscal_year: int, number: int, fmt: str
+) -> FileResponse:
+    """The published minutes as PDF or Word (会議録_2009-3.pdf), as they were published."""
+    if fmt not in PUBLIC_FORMATS:
+        raise Http404
+    snapshot = publication.get_public_snapshot(council, fiscal_year, number)
+    # The file's name comes from the one definition of the documents' names.
+    name = formats.file_name(
+        Document(kind="minutes", title="", key=snapshot.minutes.meeting.key), fmt
+    )
+    stored = snapshot.pdf if fmt == "pdf" else snapshot.docx
+    return public_file_response(stored, name, formats.CONTENT_TYPES[fmt])
 
 
-def public_minutes_file(request: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+@require_safe
+def public_material(
+    request: HttpRequest, council: str, fiscal_year: int, number: int, pk: int
+) -> FileResponse:
+    """A material the secretariat disclosed with the published minutes."""
+    snapshot = publication.get_public_snapshot(council, fiscal_year, number)
+    attachment = publication.get_public_material(snapshot, pk)
+    name = publication.public_material_name(snapshot, attachment)
+    return public_file_response(attachment.file, name, attachment.content_type)

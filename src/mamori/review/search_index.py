@@ -3,9 +3,10 @@
 Storage. One plain table, `review_searchdocument` (migration review 0002), holds one row per
 searchable thing: a consultation (title, summary), its record (the latest *submitted* version's
 text values: drafts are never indexed, so no search can leak them), each opinion, response,
-decision (sentence and attached opinions), follow-up, and the minutes of each meeting (draft
-or published, flagged). Every row carries what the permission filter needs (consultation,
-council, department, meeting, published) and its address. Text is NFKC-normalised.
+decision (sentence and attached opinions), follow-up, and the minutes of each meeting (a draft
+as composed now, internal; published minutes as their published snapshot's redacted text).
+Every row carries what the permission filter needs (consultation, council, department,
+meeting, published) and its address. Text is NFKC-normalised.
 On SQLite an FTS5 table with the trigram tokenizer indexes the title and body columns as
 *external content* over that table (no second copy of the text), a second one the titles
 alone (small: most documents have none); triggers keep both in step. On PostgreSQL GIN
@@ -45,6 +46,7 @@ from mamori.consultations.models import (
     Response,
 )
 from mamori.council.models import AgendaItem, Attendance, Meeting, Minutes, StaffAttendee
+from mamori.documents.models import PublishedMinutes
 
 logger = logging.getLogger(__name__)
 
@@ -266,6 +268,37 @@ def minutes_text(meeting: Meeting) -> str:
     return _join(*lines)
 
 
+def minutes_document(meeting: Meeting, record: Minutes) -> Document:
+    """The minutes as the index holds them. Published minutes are their current snapshot's
+    (redacted) text at the public address, so no search finds withheld words or edits made
+    after publication; otherwise the minutes as composed now, for the secretariat only."""
+    place = {"council": meeting.council.slug, "fiscal_year": meeting.fiscal_year}
+    place["number"] = meeting.number
+    snapshot = (
+        PublishedMinutes.objects.current().filter(minutes=record).first()
+        if record.is_published
+        else None
+    )
+    if snapshot is not None:
+        body, name = normalise(snapshot.text), "public_minutes_detail"
+    else:
+        body, name = minutes_text(meeting), "minutes_draft"
+    return Document(
+        kind="minutes",
+        object_id=record.pk,
+        scope=meeting_scope(meeting.pk),
+        consultation_id=None,
+        council_id=meeting.council_id,
+        department_id=None,
+        meeting_id=meeting.pk,
+        published=snapshot is not None,
+        title=normalise(meeting.title),
+        context=normalise(meeting.title),
+        body=body,
+        url=reverse(f"council:{name}", kwargs=place),
+    )
+
+
 def meeting_documents(meeting_id: int) -> list[Document]:
     """The minutes of a meeting (when it has minutes) and its follow-ups with no consultation."""
     meeting = Meeting.objects.select_related("council").filter(pk=meeting_id).first()
@@ -274,25 +307,7 @@ def meeting_documents(meeting_id: int) -> list[Document]:
     out: list[Document] = []
     record = Minutes.objects.filter(meeting=meeting).first()
     if record is not None:
-        place = {"council": meeting.council.slug, "fiscal_year": meeting.fiscal_year}
-        place["number"] = meeting.number
-        name = "public_minutes_detail" if record.is_published else "minutes_draft"
-        out.append(
-            Document(
-                kind="minutes",
-                object_id=record.pk,
-                scope=meeting_scope(meeting.pk),
-                consultation_id=None,
-                council_id=meeting.council_id,
-                department_id=None,
-                meeting_id=meeting.pk,
-                published=record.is_published,
-                title=normalise(meeting.title),
-                context=normalise(meeting.title),
-                body=minutes_text(meeting),
-                url=reverse(f"council:{name}", kwargs=place),
-            )
-        )
+        out.append(minutes_document(meeting, record))
     for follow_up in FollowUp.objects.filter(meeting=meeting, consultation__isnull=True):
         out.append(
             Document(
@@ -432,6 +447,14 @@ def _in_meeting(
     schedule("meeting", instance.meeting_id)
 
 
+def _snapshot_changed(sender: Any, instance: PublishedMinutes, **kwargs: Any) -> None:
+    # A snapshot is made or withdrawn inside publish_minutes/withdraw_minutes: the meeting is
+    # reindexed when that transaction commits, so the index holds the new snapshot's text.
+    meeting_ids = Minutes.objects.filter(pk=instance.minutes_id).values_list("meeting_id")
+    for (meeting_id,) in meeting_ids:
+        schedule("meeting", meeting_id)
+
+
 def _agenda_consultations_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("action", "").startswith("post_") and isinstance(instance, AgendaItem):
         schedule("meeting", instance.meeting_id)
@@ -449,6 +472,7 @@ RECEIVERS: list[tuple[type[Any], Callable[..., None]]] = [
     (AgendaItem, _in_meeting),
     (Attendance, _in_meeting),
     (StaffAttendee, _in_meeting),
+    (PublishedMinutes, _snapshot_changed),
 ]
 
 

@@ -21,7 +21,8 @@ from mamori import testing
 from mamori.conftest import Personas
 from mamori.consultations import attachments
 from mamori.consultations.models import FollowUp, Report, Response
-from mamori.council.models import AgendaItem, Minutes, StaffAttendee
+from mamori.council.models import AgendaItem, DisclosureGround, Minutes, StaffAttendee
+from mamori.documents.models import MaterialDisclosure, PublishedMinutes, Redaction
 from mamori.vendors.models import (
     Certification,
     Contract,
@@ -183,6 +184,17 @@ POLICY: dict[str, Rule] = {
     "vendors:document_request_create": rule(CONTRACT_EDITORS),
     "vendors:document_request_file": rule(CONTRACT_EDITORS | {CONTRACTOR}),
     "vendors:document_download": rule(CONTRACT_READERS),
+    # Official documents: whoever may read the records they come from.
+    "documents:consultation_document": rule({SEC, STAFF} | MEMBERS_SITTING),
+    "documents:answer_document": rule({SEC, STAFF}),
+    "documents:minutes_document": rule({SEC} | MEMBERS_SITTING),
+    "documents:redactions": rule({SEC}),
+    "documents:redaction_delete": rule({SEC}, "post"),
+    "documents:materials": rule({SEC}),
+    # The public site: published minutes, their files, disclosed materials and the feed.
+    "documents:public_feed": rule(EVERYONE),
+    "documents:public_minutes_file": rule(EVERYONE),
+    "documents:public_material": rule(EVERYONE),
 }
 
 
@@ -209,7 +221,7 @@ def test_the_policy_covers_every_address() -> None:
 def build_world(personas: Personas) -> dict[str, dict[str, Any]]:
     """One of everything, and the URL arguments that reach it."""
     meeting = testing.make_meeting(personas.council, number=3)
-    Minutes.objects.create(
+    minutes = Minutes.objects.create(
         meeting=meeting,
         status=Minutes.Status.PUBLISHED,
         published_at="2009-09-01T10:00:00+09:00",
@@ -239,55 +251,96 @@ def build_world(personas: Personas) -> dict[str, dict[str, Any]]:
     )
     assert AgendaItem.objects.filter(meeting=meeting, order=1).exists()
     vendors = build_vendors_world(personas)
+    documents = build_documents_world(personas, minutes, attachment)
     on_meeting = {"council": "kojin", "fiscal_year": 2009, "number": 3}
     on_consultation = {"council": "kojin", "key": "2009-4"}
+    return (
+        {
+            "council:meeting_detail": on_meeting,
+            "council:meeting_edit": on_meeting,
+            "council:meeting_attendance": on_meeting,
+            "council:staff_add": on_meeting,
+            "council:staff_remove": on_meeting | {"pk": staff.pk},
+            "council:agenda_item_create": on_meeting,
+            "council:agenda_item_edit": on_meeting | {"order": 1},
+            "council:minutes_draft": on_meeting,
+            "council:minutes_edit": on_meeting,
+            "council:minutes_publish": on_meeting,
+            "council:minutes_withdraw": on_meeting,
+            "council:public_minutes_detail": on_meeting,
+            "consultations:opinion_edit": {"pk": opinion.pk},
+            "consultations:response_edit": {"pk": opinion.pk},
+            "consultations:followup_update": {"pk": follow_up.pk},
+            "consultations:consultation_detail": on_consultation,
+            "consultations:consultation_edit": on_consultation,
+            "consultations:consultation_submit": on_consultation,
+            "consultations:opinion_create": on_consultation,
+            "consultations:decision_create": on_consultation,
+            "consultations:followup_create": on_consultation,
+            "consultations:opinion_close": {"pk": opinion.pk},
+            "consultations:opinion_follow_up": {"pk": opinion.pk},
+            "consultations:attachment_upload": on_consultation,
+            "consultations:attachment_download": {"pk": attachment.pk},
+            "consultations:attachment_facts": {"pk": attachment.pk},
+            "consultations:record_view": on_consultation,
+            "consultations:record_diff": on_consultation,
+            "consultations:record_edit": on_consultation | {"section": "purpose"},
+            "consultations:record_row": on_consultation | {"section": "items"},
+            "consultations:version_file": on_consultation,
+            "consultations:version_assess": on_consultation | {"number": version.number},
+            "consultations:consultation_return": on_consultation,
+            "consultations:consultation_accept": on_consultation,
+            "consultations:consultation_deliberate": on_consultation,
+            "consultations:consultation_withdraw": on_consultation,
+            "consultations:consultation_close": on_consultation,
+            "review:section_findings": on_consultation | {"section": "carry_out"},
+            "review:explain": on_consultation,
+            "review:finding_opinion": on_consultation,
+            "review:checklist": on_consultation,
+            "review:meeting_summary": on_meeting,
+            "api:record": on_consultation,
+            "api:save_record": on_consultation,
+            "api:record_version": on_consultation | {"number": submitted.number},
+        }
+        | vendors
+        | documents
+    )
+
+
+def build_documents_world(
+    personas: Personas, minutes: Minutes, attachment: Any
+) -> dict[str, dict[str, Any]]:
+    """The published minutes' snapshot, a disclosed material, a withheld phrase, an answer."""
+    ground = DisclosureGround.objects.create(article="情報公開条例第6条第2号", label="法人等情報")
+    redaction = Redaction.objects.create(
+        minutes=minutes,
+        text="ひばり",
+        ground=ground,
+        created_by=personas.secretariat,
+        created_at=timezone.now(),
+    )
+    MaterialDisclosure.objects.create(minutes=minutes, attachment=attachment, disclosed=True)
+    PublishedMinutes.objects.create(
+        minutes=minutes,
+        html="<p>会議録</p>",
+        text="会議録",
+        pdf=ContentFile(b"%PDF-1.4\n%%EOF\n", name="minutes.pdf"),
+        docx=ContentFile(b"PK\x03\x04", name="minutes.docx"),
+        published_at=timezone.now(),
+    )
+    answered = testing.make_answered_consultation(personas.council, personas.shogai)
+    on_meeting = {"council": "kojin", "fiscal_year": 2009, "number": 3}
+    on_answer = {"council": "kojin", "key": f"2009-{answered.number}"}
     return {
-        "council:meeting_detail": on_meeting,
-        "council:meeting_edit": on_meeting,
-        "council:meeting_attendance": on_meeting,
-        "council:staff_add": on_meeting,
-        "council:staff_remove": on_meeting | {"pk": staff.pk},
-        "council:agenda_item_create": on_meeting,
-        "council:agenda_item_edit": on_meeting | {"order": 1},
-        "council:minutes_draft": on_meeting,
-        "council:minutes_edit": on_meeting,
-        "council:minutes_publish": on_meeting,
-        "council:minutes_withdraw": on_meeting,
-        "council:public_minutes_detail": on_meeting,
-        "consultations:opinion_edit": {"pk": opinion.pk},
-        "consultations:response_edit": {"pk": opinion.pk},
-        "consultations:followup_update": {"pk": follow_up.pk},
-        "consultations:consultation_detail": on_consultation,
-        "consultations:consultation_edit": on_consultation,
-        "consultations:consultation_submit": on_consultation,
-        "consultations:opinion_create": on_consultation,
-        "consultations:decision_create": on_consultation,
-        "consultations:followup_create": on_consultation,
-        "consultations:opinion_close": {"pk": opinion.pk},
-        "consultations:opinion_follow_up": {"pk": opinion.pk},
-        "consultations:attachment_upload": on_consultation,
-        "consultations:attachment_download": {"pk": attachment.pk},
-        "consultations:attachment_facts": {"pk": attachment.pk},
-        "consultations:record_view": on_consultation,
-        "consultations:record_diff": on_consultation,
-        "consultations:record_edit": on_consultation | {"section": "purpose"},
-        "consultations:record_row": on_consultation | {"section": "items"},
-        "consultations:version_file": on_consultation,
-        "consultations:version_assess": on_consultation | {"number": version.number},
-        "consultations:consultation_return": on_consultation,
-        "consultations:consultation_accept": on_consultation,
-        "consultations:consultation_deliberate": on_consultation,
-        "consultations:consultation_withdraw": on_consultation,
-        "consultations:consultation_close": on_consultation,
-        "review:section_findings": on_consultation | {"section": "carry_out"},
-        "review:explain": on_consultation,
-        "review:finding_opinion": on_consultation,
-        "review:checklist": on_consultation,
-        "review:meeting_summary": on_meeting,
-        "api:record": on_consultation,
-        "api:save_record": on_consultation,
-        "api:record_version": on_consultation | {"number": submitted.number},
-    } | vendors
+        "documents:consultation_document": {"council": "kojin", "key": "2009-4", "fmt": "html"},
+        "documents:answer_document": on_answer | {"fmt": "html"},
+        "documents:minutes_document": on_meeting | {"fmt": "html"},
+        "documents:redactions": on_meeting,
+        "documents:redaction_delete": {"pk": redaction.pk},
+        "documents:materials": on_meeting,
+        "documents:public_minutes_file": on_meeting | {"fmt": "pdf"},
+        "documents:public_material": on_meeting | {"pk": attachment.pk},
+    }
 
 
 def build_vendors_world(personas: Personas) -> dict[str, dict[str, Any]]:

@@ -16,6 +16,7 @@ from mamori import testing
 from mamori.conftest import Personas
 from mamori.consultations.models import Consultation, Decision, FollowUp, Response
 from mamori.council.models import Minutes
+from mamori.council.services import publish_minutes
 from mamori.review.search import Hit, search
 from mamori.review.search_index import rebuild_index
 
@@ -194,9 +195,7 @@ class TestPermissions:
             assert "minutes" not in {h.kind for h in search(user, "市役所3階庁議室")}
         assert {h.kind for h in search(personas.secretariat, "市役所3階庁議室")} == {"minutes"}
         with django_capture_on_commit_callbacks(execute=True):
-            minutes.status = Minutes.Status.PUBLISHED
-            minutes.published_at = dt.datetime(2009, 9, 1, tzinfo=dt.UTC)
-            minutes.save()
+            publish_minutes(actor=personas.secretariat, minutes=minutes)
         for user in (personas.member, personas.other_staff, None):
             assert {h.kind for h in search(user, "市役所3階庁議室")} == {"minutes"}
 
