@@ -15,6 +15,7 @@ import hashlib
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
@@ -24,7 +25,7 @@ import filetype  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -129,6 +130,43 @@ def _sha256(uploaded: File[Any]) -> str:
     for chunk in uploaded.chunks():
         digest.update(chunk)
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """A checked upload saved under a random name, with what its row records about it."""
+
+    name: str
+    original_name: str
+    checked: CheckedFile
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The row's file columns: file, original_name, content_type, size, sha256."""
+        return {
+            "file": self.name,
+            "original_name": self.original_name,
+            "content_type": self.checked.content_type,
+            "size": self.checked.size,
+            "sha256": self.checked.sha256,
+        }
+
+
+@contextmanager
+def stored_upload(instance: models.Model, uploaded_file: File[Any]) -> Iterator[StoredUpload]:
+    """Check an upload (check_file), store it where the instance's `file` field puts it (a
+    random name; the uploaded name, renamed for its real type, goes to the row), and delete it
+    again if the block raises: no file is left without its row."""
+    checked = check_file(uploaded_file)
+    original_name = name_for_type(clean_name(uploaded_file.name), checked.content_type)
+    field: models.FileField = type(instance)._meta.get_field("file")  # type: ignore[assignment]
+    name = field.generate_filename(instance, original_name)
+    stored = field.storage.save(name, uploaded_file, max_length=field.max_length)
+    try:
+        yield StoredUpload(stored, original_name, checked)
+    except BaseException:
+        field.storage.delete(stored)
+        raise
 
 
 def detect_type(uploaded: IO[bytes] | File[Any]) -> str | None:
@@ -346,31 +384,18 @@ def upload_attachment(
         raise ValidationError(refusal, code="state")
     if kind not in Attachment.Kind.values:
         raise ValidationError(_("Choose the kind of document."), code="kind")
-    checked = check_file(uploaded_file)
-    original_name = name_for_type(clean_name(uploaded_file.name), checked.content_type)
-    field = Attachment._meta.get_field("file")
-    name = field.generate_filename(Attachment(consultation=consultation), original_name)
-    stored = field.storage.save(name, uploaded_file, max_length=field.max_length)
-    try:
+    with stored_upload(Attachment(consultation=consultation), uploaded_file) as upload:
         return create_audited(
             Attachment,
             actor=actor,
             use_case="consultations.upload_attachment",
             consultation=consultation,
             kind=kind,
-            title=title.strip()[:200] or original_name[:200],
-            file=stored,
-            original_name=original_name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
+            title=title.strip()[:200] or upload.original_name[:200],
             uploaded_by=actor if actor is not None else lifecycle.system_user(consultation),
             uploaded_at=at or timezone.now(),
+            **upload.fields,
         )
-    except BaseException:
-        # The row was not written: leave no file without a row behind.
-        field.storage.delete(stored)
-        raise
 
 
 def delete_attachment(*, actor: Any, attachment: Attachment) -> None:

@@ -19,6 +19,25 @@ class AuthenticatedRequest(HttpRequest):
     user: User
 
 
+def file_download(
+    file: FieldFile, filename: str, content_type: str, *, cache_control: str = "private, no-store"
+) -> FileResponse:
+    """A stored file sent as a download under the given name, never sniffed; 404 when the file
+    is missing from storage."""
+    if not file.name:
+        raise Http404
+    try:
+        stored = file.storage.open(file.name, "rb")
+    except OSError as error:  # FileNotFoundError included
+        raise Http404 from error
+    response = FileResponse(
+        stored, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = cache_control
+    return response
+
+
 def stored_file_response(
     *,
     actor: Any,
@@ -28,23 +47,12 @@ def stored_file_response(
     filename: str,
     content_type: str,
 ) -> FileResponse:
-    """A stored file sent as a download under its original name, never sniffed nor cached,
-    and its viewing recorded in the audit trail (who downloaded which object); 404 when the
-    file is missing from storage."""
-    if not file.name:
-        raise Http404
-    try:
-        stored = file.storage.open(file.name, "rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
+    """A file_download that is never cached, its viewing recorded in the audit trail (who
+    downloaded which object); nothing is recorded when the file is missing (404)."""
+    response = file_download(file, filename, content_type)
     try:
         record(actor=actor, action=AuditEvent.Action.VIEW, use_case=use_case, obj=obj)
     except BaseException:
-        stored.close()
+        response.close()
         raise
-    response = FileResponse(
-        stored, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response

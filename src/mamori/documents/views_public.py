@@ -6,10 +6,10 @@ so nothing of a draft or withdrawn minutes is ever served.
 
 from __future__ import annotations
 
-from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_safe
 
+from mamori.core.http import file_download
 from mamori.documents import formats, publication
 from mamori.documents.feeds import MinutesFeed
 from mamori.documents.model import Document
@@ -19,22 +19,6 @@ PUBLIC_CACHE = "public, max-age=300"
 PUBLIC_FORMATS = ("pdf", "docx")
 
 public_feed = MinutesFeed()
-
-
-def public_file_response(file: FieldFile, filename: str, content_type: str) -> FileResponse:
-    """A public file as a download under its name, never sniffed; 404 when it is missing."""
-    if not file.name:
-        raise Http404
-    try:
-        stored = file.storage.open(file.name, "rb")
-    except OSError as error:
-        raise Http404 from error
-    response = FileResponse(
-        stored, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = PUBLIC_CACHE
-    return response
 
 
 @require_safe
@@ -50,7 +34,7 @@ def public_minutes_file(
         Document(kind="minutes", title="", key=snapshot.minutes.meeting.key), fmt
     )
     stored = snapshot.pdf if fmt == "pdf" else snapshot.docx
-    return public_file_response(stored, name, formats.CONTENT_TYPES[fmt])
+    return file_download(stored, name, formats.CONTENT_TYPES[fmt], cache_control=PUBLIC_CACHE)
 
 
 @require_safe
@@ -61,4 +45,4 @@ def public_material(
     snapshot = publication.get_public_snapshot(council, fiscal_year, number)
     attachment = publication.get_public_material(snapshot, pk)
     name = publication.public_material_name(snapshot, attachment)
-    return public_file_response(attachment.file, name, attachment.content_type)
+    return file_download(attachment.file, name, attachment.content_type, cache_control=PUBLIC_CACHE)

@@ -11,12 +11,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mamori.audit.writes import create_audited, delete_audited, update_audited
-from mamori.consultations.attachments import check_file, clean_name, name_for_type
+from mamori.consultations.attachments import stored_upload
 from mamori.vendors import access
 from mamori.vendors.models import (
     Certification,
@@ -258,12 +258,7 @@ def store_document(
         raise ValidationError(
             _("The document must belong to the contractor of the contract."), code="vendor"
         )
-    checked = check_file(uploaded_file)
-    original_name = name_for_type(clean_name(uploaded_file.name), checked.content_type)
-    file_field: models.FileField = VendorDocument._meta.get_field("file")
-    name = file_field.generate_filename(VendorDocument(vendor=vendor), original_name)
-    stored = file_field.storage.save(name, uploaded_file, max_length=file_field.max_length)
-    try:
+    with stored_upload(VendorDocument(vendor=vendor), uploaded_file) as upload:
         return create_audited(
             VendorDocument,
             actor=actor,
@@ -271,19 +266,11 @@ def store_document(
             vendor=vendor,
             contract=contract,
             kind=kind,
-            title=(title or "").strip()[:200] or original_name[:200],
-            file=stored,
-            original_name=original_name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
+            title=(title or "").strip()[:200] or upload.original_name[:200],
             uploaded_by=_person(actor, contract.department_id if contract else None),
             uploaded_at=at or timezone.now(),
+            **upload.fields,
         )
-    except BaseException:
-        # The row was not written: leave no file without a row behind.
-        file_field.storage.delete(stored)
-        raise
 
 
 @transaction.atomic
