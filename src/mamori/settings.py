@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "mamori.review",
     "mamori.vendors",
     "mamori.documents",
+    "mamori.ledger",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +203,20 @@ MAMORI_REMIND_SOON_DAYS = int(os.environ.get("MAMORI_REMIND_SOON_DAYS", "14"))
 # The address people open Mamori at, for links in e-mails (https://mamori.city.example).
 MAMORI_SITE_URL = os.environ.get("MAMORI_SITE_URL", "")
 MAMORI_CERTIFICATION_WARNING_DAYS = int(os.environ.get("MAMORI_CERTIFICATION_WARNING_DAYS", "90"))
+# Keys that encrypt residents' personal data at rest: "id:base64key,id:base64key", the first
+# encrypts, all decrypt (`mamori data_key` prints a new key, `mamori rotate_keys` re-encrypts).
+MAMORI_DATA_KEYS = os.environ.get("MAMORI_DATA_KEYS", "")
+if not MAMORI_DATA_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("MAMORI_DATA_KEYS must be set when DEBUG is off.")
+    # Local use only: a key derived from the (local) secret key.
+    _dev_key = hashlib.sha256(b"mamori-data-key-dev:" + SECRET_KEY.encode()).digest()
+    MAMORI_DATA_KEYS = "dev:" + base64.urlsafe_b64encode(_dev_key).decode().rstrip("=")
+# Working hours of the city office; room entries outside them (or on closed days) are flagged.
+MAMORI_WORKING_HOURS = os.environ.get("MAMORI_WORKING_HOURS", "08:30-17:15")
+# Days after an incident is known within which the prompt report (速報) is due: the PPC's
+# guidance says 「概ね3～5日以内」.
+MAMORI_INCIDENT_PROMPT_REPORT_DAYS = int(os.environ.get("MAMORI_INCIDENT_PROMPT_REPORT_DAYS", "5"))
 # A HandlingRecord section may hold 500 rows of several inputs each, posted in one form.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

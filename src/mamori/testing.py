@@ -287,3 +287,51 @@ def make_contract(department: Department, vendor: Any = None, **overrides: Any) 
             answered_version=consultation.answered_version,
         )
     return contract
+
+
+def make_ledger_file(department: Department, **overrides: Any) -> Any:
+    """A personal information file saved directly, with recipients ハローワーク and 学校,
+    item groups 基本情報 and 障害の状況, and purposes 就労先の紹介 and 在学状況の確認."""
+    from mamori.ledger.models import (
+        FileForm,
+        ItemGroup,
+        PersonalInformationFile,
+        ProvisionPurpose,
+        Recipient,
+    )
+
+    contracts = overrides.pop("contracts", [])
+    fields: dict[str, Any] = {
+        "name": f"利用登録者台帳{next(_counter)}",
+        "purpose": "障害者の就労支援のため",
+        "items": "氏名\n住所\n生年月日\n障害の状況",
+        "data_subjects": "就労支援事業の利用登録者",
+        "sources": "本人からの申請書",
+        "form": FileForm.BOTH,
+        "retention": "5年",
+    }
+    fields.update(overrides)
+    file = PersonalInformationFile.objects.create(department=department, **fields)
+    file.contracts.set(contracts)
+    for name in ("ハローワーク", "学校"):
+        Recipient.objects.create(file=file, name=name)
+    ItemGroup.objects.create(file=file, name="基本情報", items="氏名・住所・生年月日")
+    ItemGroup.objects.create(file=file, name="障害の状況", special_care=True)
+    for name in ("就労先の紹介", "在学状況の確認"):
+        ProvisionPurpose.objects.create(file=file, name=name)
+    return file
+
+
+def make_registrant(file: Any, **overrides: Any) -> Any:
+    """A registrant saved directly (encrypted, no audit event)."""
+    from mamori.ledger.models import Registrant
+
+    number = next(_counter)
+    fields: dict[str, Any] = {
+        "registration_number": f"R{number:05d}",
+        "name": f"山田 太郎{number}",
+        "address": "みどり市中央1-1",
+        "registered_on": dt.date(2009, 10, 1),
+    }
+    fields.update(overrides)
+    return Registrant.objects.create(file=file, **fields)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("review/search/", include("mamori.review.urls_search")),
     path("review/", include("mamori.review.urls")),
     path("vendors/", include("mamori.vendors.urls")),
+    path("", include("mamori.ledger.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -19,10 +19,15 @@ class AuditEventImmutable(Exception):
     """Raised when code tries to change or delete an audit event."""
 
 
+ENCRYPTED_VALUE = "[encrypted]"
+
+
 def _shown(value: Any) -> str:
     """A recorded value as text for the audit trail page; no value at all is shown as a dash."""
     if value is None or value == "" or value == []:
         return "—"
+    if value == ENCRYPTED_VALUE:
+        return str(_("(encrypted: value not recorded)"))
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if isinstance(value, list):
@@ -45,6 +50,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 class AuditEvent(models.Model):
     """One thing that happened: who did which use case to which object, and what changed."""
+
+    ENCRYPTED_VALUE = ENCRYPTED_VALUE
 
     class Action(models.TextChoices):
         CREATE = "create", _("Created")

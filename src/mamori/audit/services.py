@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +19,25 @@ from mamori.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 Action = AuditEvent.Action
 SECRET_FIELDS = {"password"}
+# What the audit trail holds for an encrypted field's value: that there is one, never what.
+ENCRYPTED = AuditEvent.ENCRYPTED_VALUE
+# Snapshots compare encrypted values through a keyed digest that lives only in this process,
+# so a change is seen without the value (or a fingerprint of it) reaching the trail.
+_SEAL_KEY = os.urandom(32)
+_SEAL_PREFIX = "\x00sealed:"
+
+
+def _sealed(value: Any) -> Any:
+    if value is None or value == "":
+        return value
+    digest = hmac.new(_SEAL_KEY, str(value).encode(), hashlib.sha256).hexdigest()
+    return _SEAL_PREFIX + digest
+
+
+def _unsealed(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_SEAL_PREFIX):
+        return ENCRYPTED
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -34,16 +56,21 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     for field in obj._meta.concrete_fields:
         if field.name in SECRET_FIELDS:
             continue
-        values[field.attname] = _plain(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        if getattr(field, "encrypted", False):
+            values[field.attname] = _sealed(value)
+        else:
+            values[field.attname] = _plain(value)
     return values
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list[Any]]:
-    """The fields whose values differ, as {field: [before, after]}."""
+    """The fields whose values differ, as {field: [before, after]}; an encrypted field's
+    values are replaced by a mark saying that there was a value."""
     before = before or {}
     after = after or {}
     return {
-        key: [before.get(key), after.get(key)]
+        key: [_unsealed(before.get(key)), _unsealed(after.get(key))]
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }

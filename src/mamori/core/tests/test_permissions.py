@@ -23,6 +23,16 @@ from mamori.consultations import attachments
 from mamori.consultations.models import FollowUp, Report, Response
 from mamori.council.models import AgendaItem, DisclosureGround, Minutes, StaffAttendee
 from mamori.documents.models import MaterialDisclosure, PublishedMinutes, Redaction
+from mamori.ledger.models import (
+    CarryOut,
+    Incident,
+    IncidentKind,
+    OverrideGround,
+    Provision,
+    Room,
+    RoomAuthorization,
+)
+from mamori.ledger.models import Medium as LedgerMedium
 from mamori.vendors.models import (
     Certification,
     Contract,
@@ -61,6 +71,9 @@ ALL_CONTRACTORS = {CONTRACTOR, OTHER_CONTRACTOR}
 # Who reads the world's contract of 障害支援課: overseers, its department, its contractor.
 CONTRACT_READERS = {SEC, AUDITOR, STAFF, CONTRACTOR}
 CONTRACT_EDITORS = {SEC, STAFF}
+# The ledger's file of 障害支援課, kept by the world's contractor under a contract in force.
+FILE_READERS = {SEC, AUDITOR, STAFF, CONTRACTOR}
+PERSONAL_DATA = {STAFF, CONTRACTOR}
 
 
 @dataclass(frozen=True)
@@ -195,6 +208,47 @@ POLICY: dict[str, Rule] = {
     "documents:public_feed": rule(EVERYONE),
     "documents:public_minutes_file": rule(EVERYONE),
     "documents:public_material": rule(EVERYONE),
+    # The ledger. The public register is public; a file's description is read by overseers,
+    # its department and its contractor (while the contract runs).
+    "ledger:public_register": rule(EVERYONE),
+    "ledger:public_file": rule(EVERYONE),
+    "ledger:public_export": rule(EVERYONE),
+    "ledger:file_list": rule({SEC, AUDITOR} | ALL_STAFF | ALL_CONTRACTORS),
+    "ledger:file_create": rule({SEC} | ALL_STAFF),
+    "ledger:file_detail": rule(FILE_READERS),
+    "ledger:file_edit": rule({SEC, STAFF}),
+    "ledger:file_setup": rule({SEC, STAFF}),
+    "ledger:setup_delete": rule({SEC, STAFF}, "post"),
+    # Residents' personal data: the file's department and its contractor only; not the
+    # secretariat, not council members, not auditors.
+    "ledger:registrant_list": rule(PERSONAL_DATA),
+    "ledger:registrant_create": rule(PERSONAL_DATA),
+    "ledger:access_purpose": rule(PERSONAL_DATA),
+    "ledger:registrant_detail": rule(PERSONAL_DATA),
+    "ledger:registrant_edit": rule(PERSONAL_DATA),
+    "ledger:consent_create": rule(PERSONAL_DATA),
+    "ledger:provision_create": rule(PERSONAL_DATA),
+    # A provision under a legal exception is the city's decision, never the contractor's.
+    "ledger:provision_override": rule({STAFF}),
+    "ledger:override_list": rule({SEC, AUDITOR}),
+    "ledger:carry_out_list": rule(FILE_READERS),
+    "ledger:carry_out_create": rule(PERSONAL_DATA),
+    "ledger:carry_out_detail": rule(FILE_READERS),
+    "ledger:carry_out_approve": rule({STAFF}, "post"),
+    "ledger:carry_out_refuse": rule({STAFF}, "post"),
+    "ledger:carry_out_return": rule({STAFF}, "post"),
+    "ledger:room_list": rule({SEC, AUDITOR} | ALL_STAFF | ALL_CONTRACTORS),
+    "ledger:room_create": rule(ALL_STAFF),
+    "ledger:room_detail": rule(FILE_READERS),
+    "ledger:authorization_add": rule({STAFF}),
+    "ledger:authorization_end": rule({STAFF}, "post"),
+    "ledger:entry_create": rule(PERSONAL_DATA),
+    "ledger:entries_import": rule(ALL_STAFF),
+    "ledger:incident_list": rule({SEC, AUDITOR} | ALL_STAFF),
+    "ledger:incident_create": rule({SEC} | ALL_STAFF),
+    "ledger:incident_detail": rule({SEC, AUDITOR, STAFF}),
+    "ledger:incident_edit": rule({SEC, STAFF}),
+    "ledger:incident_reports": rule({SEC, STAFF}),
 }
 
 
@@ -252,6 +306,7 @@ def build_world(personas: Personas) -> dict[str, dict[str, Any]]:
     assert AgendaItem.objects.filter(meeting=meeting, order=1).exists()
     vendors = build_vendors_world(personas)
     documents = build_documents_world(personas, minutes, attachment)
+    ledger = build_ledger_world(personas)
     on_meeting = {"council": "kojin", "fiscal_year": 2009, "number": 3}
     on_consultation = {"council": "kojin", "key": "2009-4"}
     return (
@@ -304,7 +359,99 @@ def build_world(personas: Personas) -> dict[str, dict[str, Any]]:
         }
         | vendors
         | documents
+        | ledger
     )
+
+
+def build_ledger_world(personas: Personas) -> dict[str, dict[str, Any]]:
+    """A published file of 障害支援課 under a contract in force with the world's contractor,
+    with a registrant, a carry-out, a room with an authorization, an incident, an override."""
+    today = timezone.localdate()
+    contract = testing.make_contract(
+        personas.shogai,
+        personas.contractor.vendor_link.vendor,
+        starts_on=today - dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=300),
+    )
+    file = testing.make_ledger_file(personas.shogai, contracts=[contract], published=True)
+    registrant = testing.make_registrant(file)
+    recipient = file.recipients.first()
+    now = timezone.now()
+    provision = Provision.objects.create(
+        registrant=registrant,
+        recipient=recipient,
+        purpose=file.purposes.first(),
+        provided_on=today,
+        outcome=Provision.Outcome.OVERRIDDEN,
+        override_ground=OverrideGround.LIFE,
+        override_explanation="救急搬送",
+        recorded_by=personas.staff,
+        recorded_at=now,
+    )
+    provision.item_groups.set(file.item_groups.all())
+    carry_out = CarryOut.objects.create(
+        file=file,
+        medium=LedgerMedium.PAPER,
+        description="台帳の写し",
+        record_count=3,
+        purpose="家庭訪問",
+        destination="訪問先",
+        carried_by=personas.staff,
+        leaves_at=now,
+        due_back_at=now + dt.timedelta(hours=4),
+        recorded_by=personas.staff,
+        recorded_at=now,
+    )
+    room = Room.objects.create(department=personas.shogai, name="記録保管室", code="R-101")
+    room.files.set([file])
+    authorization = RoomAuthorization.objects.create(
+        room=room, user=personas.staff, valid_from=today
+    )
+    incident = Incident.objects.create(
+        department=personas.shogai,
+        file=file,
+        title="台帳の誤送付",
+        kind=IncidentKind.LEAK,
+        what_happened="誤送付",
+        discovered_on=today,
+        people_count=1,
+        recorded_by=personas.staff,
+        recorded_at=now,
+    )
+    on_file = {"pk": file.pk}
+    on_registrant = {"pk": registrant.pk}
+    on_carry_out = {"pk": carry_out.pk}
+    on_room = {"pk": room.pk}
+    on_incident = {"pk": incident.pk}
+    return {
+        "ledger:public_file": on_file,
+        "ledger:public_export": {"fmt": "csv"},
+        "ledger:file_detail": on_file,
+        "ledger:file_edit": on_file,
+        "ledger:file_setup": on_file,
+        "ledger:setup_delete": on_file | {"kind": "recipient", "item": recipient.pk},
+        "ledger:registrant_list": on_file,
+        "ledger:registrant_create": on_file,
+        "ledger:access_purpose": on_file,
+        "ledger:registrant_detail": on_registrant,
+        "ledger:registrant_edit": on_registrant,
+        "ledger:consent_create": on_registrant,
+        "ledger:provision_create": on_registrant,
+        "ledger:provision_override": on_registrant,
+        "ledger:carry_out_list": on_file,
+        "ledger:carry_out_create": on_file,
+        "ledger:carry_out_detail": on_carry_out,
+        "ledger:carry_out_approve": on_carry_out,
+        "ledger:carry_out_refuse": on_carry_out,
+        "ledger:carry_out_return": on_carry_out,
+        "ledger:room_detail": on_room,
+        "ledger:authorization_add": on_room,
+        "ledger:authorization_end": {"pk": authorization.pk},
+        "ledger:entry_create": on_room,
+        "ledger:incident_detail": on_incident,
+        "ledger:incident_edit": on_incident,
+        "ledger:incident_reports": on_incident,
+    }
 
 
 def build_documents_world(
