@@ -75,7 +75,7 @@ class PersonalInformationFile(models.Model):
     # The answer the file rests on; its answered HandlingRecord version rules carry-outs.
     decision = models.ForeignKey(
         "consultations.Decision",
-        verbose_name=_("answer"),
+        verbose_name=pgettext_lazy("council", "answer"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -196,7 +196,7 @@ class Registrant(models.Model):
         related_name="registrants",
     )
     registration_number = models.CharField(_("registration number"), max_length=30)
-    name = EncryptedTextField(_("name"))
+    name = EncryptedTextField(pgettext_lazy("person", "name"))
     name_kana = EncryptedTextField(_("name in kana"), blank=True)
     address = EncryptedTextField(_("address"), blank=True)
     birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
@@ -228,7 +228,7 @@ class Registrant(models.Model):
 class ConsentStatus(models.TextChoices):
     GIVEN = "given", _("Given")
     REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("consent", "Withdrawn")
 
 
 class ConsentEvent(models.Model):
@@ -329,7 +329,9 @@ class Provision(models.Model):
     )
     item_groups = models.ManyToManyField(ItemGroup, verbose_name=_("items given"), related_name="+")
     provided_on = models.DateField(_("provided on"))
-    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    outcome = models.CharField(
+        pgettext_lazy("provision", "outcome"), max_length=12, choices=Outcome.choices
+    )
     # Why Mamori refused: the missing consents, named (no personal data).
     refusal_reason = models.TextField(_("reason refused"), blank=True)
     override_ground = models.CharField(
@@ -515,7 +517,7 @@ class RoomAuthorization(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    person_name = models.CharField(_("name"), max_length=100, blank=True)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     card_id = models.CharField(_("card id"), max_length=50, blank=True)
     valid_from = models.DateField(_("from"))
     valid_until = models.DateField(_("until"), null=True, blank=True)
@@ -553,7 +555,7 @@ class EntryRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    person_name = models.CharField(_("name"), max_length=100, blank=True)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     card_id = models.CharField(_("card id"), max_length=50, blank=True)
     entered_at = models.DateTimeField(_("entered at"))
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
@@ -600,8 +602,8 @@ class Incident(models.Model):
     report to the Personal Information Protection Commission and to notify the people."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("incident", "Open")
+        CLOSED = "closed", pgettext_lazy("incident", "Closed")
 
     department = models.ForeignKey(
         "accounts.Department",
