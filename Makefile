@@ -47,3 +47,5 @@ bench: install-dev
 	$(VENV)/bin/python bench/review_rules.py
 	$(VENV)/bin/python bench/search.py
 	$(VENV)/bin/python bench/documents.py
+	$(VENV)/bin/python bench/ledger_consent.py
+	$(VENV)/bin/python bench/ledger_import.py

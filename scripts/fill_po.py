@@ -14,7 +14,7 @@ def main() -> None:
     po_path, json_path = [arg for arg in sys.argv[1:] if not arg.startswith("--")][:2]
     catalogue = polib.pofile(po_path)
     with open(json_path, encoding="utf-8") as handle:
-        translations: dict[str, str | list[str]] = json.load(handle)
+        translations: dict[str, str | list[str] | dict[str, str]] = json.load(handle)
     missing = []
     for entry in catalogue:
         if entry.obsolete:
@@ -28,6 +28,8 @@ def main() -> None:
             if not entry.msgstr and not any(entry.msgstr_plural.values()):
                 missing.append(key)
             continue
+        if isinstance(value, dict):  # {"msgid_plural": …, "msgstr[0]": …}
+            value = str(value.get("msgstr[0]", ""))
         if entry.msgid_plural:
             forms = value if isinstance(value, list) else [value]
             entry.msgstr_plural = {0: forms[0]}

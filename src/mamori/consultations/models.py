@@ -224,6 +224,16 @@ class Response(models.Model):
         return self.text[:40]
 
 
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def answers(self) -> DecisionQuerySet:
+        """The decisions that answer (可, 条件付き可 or 否), not those continuing deliberation."""
+        return self.exclude(result=Decision.Result.CONTINUED)
+
+    def latest_answer(self) -> Decision | None:
+        """The latest answer among these decisions (of one consultation: its answer), if any."""
+        return self.answers().order_by("-decided_on", "-id").first()
+
+
 class Decision(models.Model):
     """The council's answer (答申) to a consultation."""
 
@@ -261,6 +271,8 @@ class Decision(models.Model):
         on_delete=models.PROTECT,
         related_name="decisions",
     )
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("decision")

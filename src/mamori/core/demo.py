@@ -39,7 +39,7 @@ from mamori.consultations.services import (
     record_opinion,
     record_response,
 )
-from mamori.core import demo_records, demo_vendors
+from mamori.core import demo_ledger, demo_records, demo_vendors
 from mamori.core.demo_records import AttachmentSeed
 from mamori.council.models import (
     AgendaItem,
@@ -172,6 +172,8 @@ SIGN_INS: tuple[SignIn, ...] = (
     ),
     SignIn("iin", "demo-iin-2009", pgettext_lazy("demo sign-in", "Council member"), ""),
     SignIn("jutaku", "demo-jutaku-2009", pgettext_lazy("demo sign-in", "Contractor"), ""),
+    # The contractor of 諮問第4号's employment support work: sees the ledger's registrants.
+    SignIn("keyakino", "demo-keyakino-2009", pgettext_lazy("demo sign-in", "Contractor"), ""),
     SignIn("kansa", "demo-kansa-2009", pgettext_lazy("demo sign-in", "Auditor"), ""),
 )
 
@@ -603,6 +605,7 @@ def load() -> Meeting | None:
     _create_follow_ups(meeting, consultations, opinions, departments, earlier)
     _file_version_after_proposal(consultations[CONSULTATION_4.number])
     demo_vendors.load(users, consultations, earlier.consultation)
+    demo_ledger.load(users, consultations)
     update_minutes(
         actor=None,
         minutes=meeting.minutes,

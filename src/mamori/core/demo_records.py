@@ -345,27 +345,33 @@ def record(data: dict[str, Any]) -> handling.HandlingRecord:
     return handling.parse(data)
 
 
+# The demo's attachment kinds and files, as their one line of text reads in Japanese.
+DEMO_FILE_WORDS = {
+    "consultation_document": "諮問書",
+    "approval_request": "再委託の承認願",
+    "specification": "仕様書",
+    "security_agreement": "セキュリティ合意書",
+    "other": "その他の資料",
+    "Certificate of erasure": "消去証明書",
+}
+DEMO_MARK = " (Mamori demo)"
+
+
+def demo_file_text(text: str) -> str:
+    """The line printed in a demo file, in Japanese: 「2009-5　再委託の承認願（デモ用の見本）」."""
+    body = text.removesuffix(DEMO_MARK)
+    key, _, word = body.rpartition(": ")
+    japanese = DEMO_FILE_WORDS.get(word, word)
+    line = f"{key}　{japanese}" if key else japanese
+    return f"{line}（Mamori デモ用の見本）" if text.endswith(DEMO_MARK) else line
+
+
 def minimal_pdf(text: str) -> bytes:
-    """A one-page PDF showing a line of ASCII text: a real file for a demo attachment."""
-    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    """A one-page PDF showing a line of text in Japanese (fonts embedded): a real file for a
+    demo attachment."""
+    from mamori.documents import formats
+    from mamori.documents.model import Document, Paragraph, Run
+
+    line = demo_file_text(text)
+    document = Document(kind="consultation", title=line, blocks=[Paragraph([Run(line)])])
+    return formats.render(document, "pdf").content

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +16,9 @@ from django.utils import timezone
 from mamori.consultations.access import consultations_visible_to, follow_ups_visible_to
 from mamori.consultations.models import Consultation
 from mamori.council.access import meetings_visible_to
+from mamori.ledger import access as ledger_access
+from mamori.ledger.deadlines import PEOPLE_THRESHOLD, incident_duties
+from mamori.ledger.models import CarryOut, EntryRecord, Incident
 from mamori.vendors import services
 from mamori.vendors.access import contracts_visible_to, erasures_visible_to
 from mamori.vendors.models import (
@@ -31,6 +34,10 @@ from mamori.vendors.models import (
 from mamori.vendors.reminders import expiring_certifications
 
 HOME_LIST_LIMIT = 10
+# Entries flagged within this many days, and provisions under a legal exception within this
+# many, show on the home page.
+FLAGGED_ENTRIES_DAYS = 7
+OVERRIDES_DAYS = 90
 # Documents filed by contractors stay on the home page this many days.
 SUBMITTED_DOCUMENTS_DAYS = 30
 # A consultation still before the council's answer.
@@ -62,8 +69,12 @@ def home(request: HttpRequest) -> HttpResponse:
         context["overdue"] = follow_ups.overdue(today).count()
         context.update(_erasures_to_watch(user, today))
         context.update(_contracts_to_watch(user, today))
+        context.update(_ledger_to_watch(user, today))
+    if user.is_secretariat:
+        context.update(_overrides_to_watch(user, today))
     if user.is_contractor:
         context.update(_contractor_to_do(user))
+        context.update(_carry_outs_overdue(user))
     return render(request, "core/home.html", context)
 
 
@@ -201,4 +212,86 @@ def _contractor_to_do(user: Any) -> dict[str, Any]:
     return {
         "certificates_to_file": list(tasks.order_by("due_on", "id")[:HOME_LIST_LIMIT]),
         "documents_to_file": list(requests[:HOME_LIST_LIMIT]),
+    }
+
+
+# The ledger ------------------------------------------------------------------------------------
+
+
+def _bounded_with_total(rows: QuerySet[Any]) -> tuple[list[Any], int]:
+    """The first rows and the number of all of them, in one query (a window count)."""
+    listed = list(rows.annotate(home_total=Window(Count("pk")))[:HOME_LIST_LIMIT])
+    return listed, (listed[0].home_total if listed else 0)
+
+
+def _carry_outs_overdue(user: Any) -> dict[str, Any]:
+    """Carry-outs not back by their due time, of the files the user sees."""
+    overdue, count = _bounded_with_total(
+        CarryOut.objects.overdue(timezone.now())
+        .filter(file__in=ledger_access.files_visible_to(user).values("pk"))
+        .select_related("file", "carried_by")
+        .order_by("due_back_at", "id")
+    )
+    return {"carry_outs_overdue": overdue, "carry_outs_overdue_count": count}
+
+
+def _incidents_to_report(user: Any, today: dt.date) -> dict[str, Any]:
+    """Open incidents with a report still to make, the next deadline first (overdue first).
+    One query: only incidents that meet a case of the rule and lack a report are read."""
+    reportable = (
+        Q(special_care=True)
+        | Q(financial_harm=True)
+        | Q(malicious=True)
+        | Q(ordinance_special_care=True)
+        | Q(people_count__gt=PEOPLE_THRESHOLD)
+    )
+    candidates = ledger_access.incidents_visible_to(user).filter(
+        reportable,
+        Q(prompt_reported_on__isnull=True) | Q(final_reported_on__isnull=True),
+        status=Incident.Status.OPEN,
+    )
+    rows = []
+    for incident in candidates:
+        deadline = incident_duties(incident, today).next_deadline
+        if deadline is not None:
+            rows.append((incident, deadline))
+    rows.sort(key=lambda row: (not row[1].overdue, row[1].due_on, row[0].pk))
+    return {"incidents_due": rows[:HOME_LIST_LIMIT], "incidents_due_count": len(rows)}
+
+
+def _ledger_to_watch(user: Any, today: dt.date) -> dict[str, Any]:
+    """Carry-outs overdue, incidents with a report deadline open, and entries flagged lately
+    in the rooms the user sees."""
+    since = timezone.now() - dt.timedelta(days=FLAGGED_ENTRIES_DAYS)
+    flagged, flagged_count = _bounded_with_total(
+        EntryRecord.objects.filter(
+            Q(outside_hours=True) | Q(unauthorized=True),
+            room__in=ledger_access.rooms_visible_to(user).values("pk"),
+            entered_at__gte=since,
+        )
+        .select_related("room", "user")
+        .order_by("-entered_at", "-id")
+    )
+    return (
+        _carry_outs_overdue(user)
+        | _incidents_to_report(user, today)
+        | {
+            "entries_flagged": flagged,
+            "entries_flagged_count": flagged_count,
+            "flagged_entries_days": FLAGGED_ENTRIES_DAYS,
+        }
+    )
+
+
+def _overrides_to_watch(user: Any, today: dt.date) -> dict[str, Any]:
+    """Provisions made under a legal exception lately: registration number and ground only."""
+    overrides, count = _bounded_with_total(
+        ledger_access.overrides_visible_to(user)
+        .filter(provided_on__gte=today - dt.timedelta(days=OVERRIDES_DAYS))
+        .order_by("-provided_on", "-id")
+    )
+    return {
+        "overrides_recent": overrides,
+        "overrides_recent_count": count,
+        "overrides_days": OVERRIDES_DAYS,
     }

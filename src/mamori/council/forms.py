@@ -17,7 +17,6 @@ from mamori.council.models import (
     DisclosureGround,
     Meeting,
     Membership,
-    Minutes,
     Openness,
     StaffAttendee,
 )
@@ -225,20 +224,3 @@ class AgendaItemForm(forms.ModelForm[AgendaItem]):
     def _post_clean(self) -> None:
         # The meeting is not a field of the form; uniqueness of the order is checked above.
         pass
-
-
-class MinutesForm(forms.ModelForm[Minutes]):
-    """Whether the meeting's materials are published, and why not."""
-
-    class Meta:
-        model = Minutes
-        fields = ["materials_published", "materials_reason"]
-        widgets = {"materials_reason": forms.Textarea(attrs={"rows": 4})}
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not data.get("materials_published") and not data.get("materials_reason"):
-            self.add_error(
-                "materials_reason", _("Give the reason the materials are not published.")
-            )
-        return data

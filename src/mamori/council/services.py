@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mamori.audit.writes import create_audited, delete_audited, update_audited
 from mamori.consultations.models import Consultation
@@ -118,6 +120,18 @@ def remove_staff_attendee(*, actor: Any, attendee: StaffAttendee) -> None:
     delete_audited(attendee, actor=actor, use_case="council.remove_staff_attendee")
 
 
+def check_agenda_open(meeting: Meeting) -> None:
+    """ValidationError while the meeting's minutes are published: the published minutes list
+    the agenda's materials, so the agenda changes only after withdrawing them."""
+    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.PUBLISHED).exists():
+        raise ValidationError(
+            _(
+                "The minutes of this meeting are published: withdraw them from the public "
+                "site before changing the agenda."
+            )
+        )
+
+
 def next_agenda_order(meeting: Meeting) -> int:
     last = meeting.agenda_items.order_by("-order").values_list("order", flat=True).first()
     return (last or 0) + 1
@@ -132,7 +146,9 @@ def add_agenda_item(
     closure_grounds: list[DisclosureGround] | None = None,
     **fields: Any,
 ) -> AgendaItem:
-    """Add an item to the meeting's agenda; consultations on it are then on an agenda."""
+    """Add an item to the meeting's agenda; consultations on it are then on an agenda (not while
+    the meeting's minutes are published)."""
+    check_agenda_open(meeting)
     fields.setdefault("order", next_agenda_order(meeting))
     item = create_audited(
         AgendaItem,
@@ -159,6 +175,7 @@ def update_agenda_item(
     **fields: Any,
 ) -> AgendaItem:
     """Change an agenda item, its consultations or its openness."""
+    check_agenda_open(item.meeting)
     _mark_on_agenda(actor, consultations or [])
     return update_audited(
         item,
@@ -182,28 +199,63 @@ def _mark_on_agenda(actor: Any, consultations: list[Consultation]) -> None:
             )
 
 
+@transaction.atomic
 def update_minutes(*, actor: Any, minutes: Minutes, **fields: Any) -> Minutes:
-    """Change what the minutes say about publishing the meeting's materials."""
+    """Change what the minutes say about publishing the meeting's materials (not while they
+    are published: withdraw them first)."""
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    if minutes.is_published:
+        raise ValidationError(
+            _(
+                "The minutes are published: withdraw them from the public site "
+                "before changing what is withheld."
+            )
+        )
     return update_audited(minutes, actor=actor, use_case="council.update_minutes", **fields)
 
 
-@transaction.atomic
 def publish_minutes(*, actor: Any, minutes: Minutes, now: dt.datetime | None = None) -> Minutes:
     """Publish the minutes at their public address: a snapshot of them as they now stand,
-    withheld text and materials marked, is what the public reads (and what its search finds)."""
+    withheld text and materials marked, is what the public reads (and what its search finds).
+
+    Rendering takes seconds, so it happens outside any transaction; the short transaction that
+    follows locks the minutes and publishes only if they are still a draft and what is withheld
+    is still what was rendered (PublicationError otherwise, and nothing is kept)."""
     from mamori.documents import publication
 
-    minutes = update_audited(
-        minutes,
-        actor=actor,
-        use_case="council.publish_minutes",
-        status=Minutes.Status.PUBLISHED,
-        published_at=now or timezone.now(),
-        published_by=actor,
-    )
-    # In the same transaction: when rendering fails, the minutes stay unpublished.
-    publication.snapshot_minutes(actor=actor, minutes=minutes, now=minutes.published_at)
-    return minutes
+    publication.check_publishable(minutes)
+    rendering = publication.render_for_publication(minutes)
+    files = publication.store_files(minutes, rendering)
+    try:
+        with transaction.atomic():
+            locked = Minutes.objects.select_for_update().get(pk=minutes.pk)
+            publication.check_publishable(locked)
+            if publication.publication_state(locked) != rendering.state:
+                raise publication.PublicationError(
+                    _(
+                        "What is withheld changed while the minutes were being prepared. "
+                        "Check the words and materials withheld, then publish again."
+                    )
+                )
+            locked = update_audited(
+                locked,
+                actor=actor,
+                use_case="council.publish_minutes",
+                status=Minutes.Status.PUBLISHED,
+                published_at=now or timezone.now(),
+                published_by=actor,
+            )
+            publication.create_snapshot(
+                actor=actor,
+                minutes=locked,
+                rendering=rendering,
+                files=files,
+                published_at=locked.published_at or timezone.now(),
+            )
+    except BaseException:
+        files.delete()
+        raise
+    return locked
 
 
 @transaction.atomic
@@ -211,6 +263,7 @@ def withdraw_minutes(*, actor: Any, minutes: Minutes) -> Minutes:
     """Take published minutes back to draft (they and their files leave the public site)."""
     from mamori.documents import publication
 
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
     publication.withdraw_snapshots(actor=actor, minutes=minutes)
     return update_audited(
         minutes,

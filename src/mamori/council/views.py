@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -22,12 +23,13 @@ from mamori.council.forms import (
     AgendaItemForm,
     AttendanceForm,
     MeetingForm,
-    MinutesForm,
     StaffAttendeeForm,
 )
 from mamori.council.models import Meeting
 from mamori.documents import publication
+from mamori.documents.access import check_numbers
 from mamori.documents.models import PublishedMinutes
+from mamori.documents.redaction import materials_for
 
 MEETING_FIELDS = [
     "number",
@@ -173,6 +175,7 @@ def staff_remove(
     request: AuthenticatedRequest, council: str, fiscal_year: int, number: int, pk: int
 ) -> HttpResponse:
     """Remove an officer from the meeting."""
+    check_numbers(pk)
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
     attendee = meeting.staff.filter(pk=pk).first()
     if attendee is not None:
@@ -185,12 +188,25 @@ def _agenda_values(data: dict[str, Any]) -> dict[str, Any]:
     return {name: data[name] for name in AGENDA_FIELDS}
 
 
+def _agenda_closed(request: AuthenticatedRequest, meeting: Meeting) -> HttpResponse | None:
+    """Back to the meeting, with the reason, when its agenda cannot change now."""
+    try:
+        services.check_agenda_open(meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_meeting_url(meeting))
+    return None
+
+
 @login_required
 def agenda_item_create(
     request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
 ) -> HttpResponse:
-    """Add an item to the agenda (the secretariat)."""
+    """Add an item to the agenda (the secretariat), not while the minutes are published."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
+    closed = _agenda_closed(request, meeting)
+    if closed is not None:
+        return closed
     form = AgendaItemForm(
         request.POST or None,
         meeting=meeting,
@@ -198,13 +214,17 @@ def agenda_item_create(
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.add_agenda_item(
-            actor=request.user,
-            meeting=meeting,
-            consultations=list(data["consultations"]),
-            closure_grounds=list(data["closure_grounds"]),
-            **_agenda_values(data),
-        )
+        try:
+            services.add_agenda_item(
+                actor=request.user,
+                meeting=meeting,
+                consultations=list(data["consultations"]),
+                closure_grounds=list(data["closure_grounds"]),
+                **_agenda_values(data),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_meeting_url(meeting))
         messages.success(request, _("The agenda item was added."))
         return redirect(_meeting_url(meeting))
     return render(request, "council/agendaitem_form.html", {"form": form, "meeting": meeting})
@@ -214,19 +234,28 @@ def agenda_item_create(
 def agenda_item_edit(
     request: AuthenticatedRequest, council: str, fiscal_year: int, number: int, order: int
 ) -> HttpResponse:
-    """Change an agenda item, its consultations, openness or note (the secretariat)."""
+    """Change an agenda item, its consultations, openness or note (the secretariat), not while
+    the minutes are published."""
+    check_numbers(order)
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
     item = access.get_agenda_item_for_user(request.user, meeting, order)
+    closed = _agenda_closed(request, meeting)
+    if closed is not None:
+        return closed
     form = AgendaItemForm(request.POST or None, instance=item, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.update_agenda_item(
-            actor=request.user,
-            item=item,
-            consultations=list(data["consultations"]),
-            closure_grounds=list(data["closure_grounds"]),
-            **_agenda_values(data),
-        )
+        try:
+            services.update_agenda_item(
+                actor=request.user,
+                item=item,
+                consultations=list(data["consultations"]),
+                closure_grounds=list(data["closure_grounds"]),
+                **_agenda_values(data),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_meeting_url(meeting))
         messages.success(request, _("The agenda item was saved."))
         return redirect(_meeting_url(meeting))
     return render(
@@ -243,8 +272,9 @@ def minutes_draft(
     context = {
         "meeting": meeting,
         "doc": minutes.compose(meeting),
-        "form": MinutesForm(instance=meeting.minutes),
         "can_manage": request.user.is_secretariat,
+        "snapshot": publication.current_snapshot(meeting.minutes),
+        "materials": materials_for(meeting),
         "public_url": reverse(
             "council:public_minutes_detail",
             kwargs={"council": council, "fiscal_year": fiscal_year, "number": number},
@@ -257,14 +287,15 @@ def minutes_draft(
 def minutes_edit(
     request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
 ) -> HttpResponse:
-    """Say whether the materials are published and why not (the secretariat)."""
+    """The publication of the materials is decided per material, with the reason, on the
+    materials page (one place, so the minutes cannot contradict themselves)."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
-    form = MinutesForm(request.POST or None, instance=meeting.minutes)
-    if request.method == "POST" and form.is_valid():
-        services.update_minutes(actor=request.user, minutes=meeting.minutes, **form.cleaned_data)
-        messages.success(request, _("The minutes were saved."))
-        return redirect(_meeting_url(meeting, "minutes_draft"))
-    return render(request, "council/minutes_form.html", {"form": form, "meeting": meeting})
+    return redirect(
+        reverse(
+            "documents:materials",
+            kwargs={"council": council, "fiscal_year": meeting.fiscal_year, "number": number},
+        )
+    )
 
 
 @login_required
@@ -272,10 +303,15 @@ def minutes_edit(
 def minutes_publish(
     request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
 ) -> HttpResponse:
-    """Publish the minutes at their public address (the secretariat)."""
+    """Publish the minutes at their public address (the secretariat); refused, with the
+    reason, when they are published already or a material is undecided."""
     meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
-    services.publish_minutes(actor=request.user, minutes=meeting.minutes)
-    messages.success(request, _("The minutes were published."))
+    try:
+        services.publish_minutes(actor=request.user, minutes=meeting.minutes)
+    except publication.PublicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The minutes were published."))
     return redirect(_meeting_url(meeting, "minutes_draft"))
 
 
@@ -313,14 +349,18 @@ def public_minutes_detail(
 ) -> HttpResponse:
     """Published minutes at their stable public address: the snapshot as it was published
     (withheld text marked), its files and the meeting's materials."""
+    check_numbers(fiscal_year, number)
     snapshot = publication.get_public_snapshot(council, fiscal_year, number)
+    if snapshot is None:
+        raise Http404
     context = {
         "snapshot": snapshot,
         "meeting": snapshot.minutes.meeting,
+        "title": snapshot.title or snapshot.minutes.meeting.title,
         # Rendered by documents.render_html from the redacted document, every text escaped.
         "content": mark_safe(snapshot.html),  # noqa: S308
-        "materials": publication.published_materials(snapshot.minutes),
-        "pdf_size": publication.file_size(snapshot.pdf),
-        "docx_size": publication.file_size(snapshot.docx),
+        "materials": publication.published_materials(snapshot),
+        "pdf_size": snapshot.pdf_size or publication.file_size(snapshot.pdf),
+        "docx_size": snapshot.docx_size or publication.file_size(snapshot.docx),
     }
     return render(request, "council/public_minutes_detail.html", context)

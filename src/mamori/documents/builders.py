@@ -8,8 +8,10 @@ the city's official documents.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from mamori.consultations.models import (
 )
 from mamori.core import eras
 from mamori.council import minutes as council_minutes
-from mamori.council.models import Meeting, Membership
+from mamori.council.models import Meeting, Membership, Minutes
 from mamori.documents import letterhead as letterheads
 from mamori.documents import redaction
 from mamori.documents.letterhead import Letterhead
@@ -38,6 +40,16 @@ from mamori.documents.model import (
 )
 
 LANGUAGE = "ja"
+# A list with more columns than this cannot be read across an A4 page: each of its rows is
+# printed as a small table of its own (項目／内容), in every format alike.
+MAX_COLUMNS = 6
+# Relative widths of a list's columns: the number column, and the bounds of the others'
+# shares (about one share per character of their longest line).
+NUMBER_SHARE = 3
+MIN_SHARE, MAX_SHARE = 3, 16
+# Yes/no facts that say whether something is allowed (可/否); the others say whether there is
+# something (有/無).
+PERMISSIONS = frozenset({"allowed"})
 
 
 class DocumentError(ValueError):
@@ -131,6 +143,7 @@ def build_consultation(consultation: Consultation, *, version: Any = None) -> Do
     text = lh.consultation
     values = _consultation_values(lh, consultation, day)
     values["chair"] = _chair_of(consultation.council, day)
+    values["mayor_name"] = lh.mayor_on(day)
     letter = lh.numerals
     with translation.override(LANGUAGE):
         blocks: list[Block] = [
@@ -153,6 +166,7 @@ def build_consultation(consultation: Consultation, *, version: Any = None) -> Do
         blocks=blocks,
         key=consultation.key,
         author=lh.fill(text.sender, **values).replace("\n", " "),
+        file_stem=lh.fill(text.file_name, **values),
     )
 
 
@@ -186,13 +200,45 @@ def _certainty_marks(lh: Letterhead) -> dict[str, str]:
     }
 
 
-def _shown_runs(shown: record_forms.Shown, marks: dict[str, str]) -> list[Run]:
-    text = shown.text
-    for label, detail in shown.details:
-        text += f"\n{label}：{detail}"
-    runs = [Run(text)]
-    if shown.certainty:
-        runs.append(Run(marks.get(shown.certainty, f"（{shown.certainty}）"), bold=True))
+@functools.cache
+def _answer_kind(anchor: str) -> Literal["permission", "presence", ""]:
+    """Whether a fact of the record is a yes/no answer, and which: "permission" (可/否) or
+    "presence" (有/無); "" for any other fact."""
+    name = re.sub(r"\[[^\]]*\]", "", anchor)
+    spec = record_forms.spec_at(name)
+    if spec is not None and spec.kind == "fact":
+        spec = spec.child("value")
+    elif spec is not None and spec.is_compound:
+        spec = next((c for c in spec.children if c.name != "certainty"), None)
+    if spec is None or spec.kind not in ("yesno", "checkbox"):
+        return ""
+    return "permission" if name.rsplit(".", 1)[-1] in PERMISSIONS else "presence"
+
+
+def _answer_text(lh: Letterhead, shown: record_forms.Shown) -> str:
+    """A yes/no answer as official documents write it (有/無, 可/否); other text as shown."""
+    kind = _answer_kind(shown.anchor)
+    if not kind:
+        return shown.text
+    yes, no = (
+        (lh.style.allowed, lh.style.not_allowed)
+        if kind == "permission"
+        else (lh.style.present, lh.style.absent)
+    )
+    return {_("Yes"): yes, _("No"): no}.get(shown.text, shown.text)
+
+
+def _shown_runs(
+    lh: Letterhead, shown: record_forms.Shown, marks: dict[str, str], certainty: str = ""
+) -> list[Run]:
+    """A fact's value, its certainty mark (or the row's) after it, then its details."""
+    runs = [Run(_answer_text(lh, shown))]
+    for mark in (shown.certainty, certainty):
+        if mark:
+            runs.append(Run(marks.get(mark, f"（{mark}）"), bold=True))
+    details = "".join(f"\n{label}：{detail}" for label, detail in shown.details)
+    if details:
+        runs.append(Run(details))
     return runs
 
 
@@ -205,33 +251,63 @@ def _record_blocks(lh: Letterhead, record: handling.HandlingRecord) -> Iterator[
         yield Heading(f"（{lh.numerals(str(number))}）{section.title}", 3)
         for block in section.blocks:
             if block.kind == "rows":
-                yield _rows_table(lh, block, marks)
+                yield from _rows_blocks(lh, block, marks, section.title)
             else:
                 yield Table(
                     header=[text.fact_column, text.value_column],
-                    rows=[[[Run(f.label)], _shown_runs(f, marks)] for f in block.fields],
+                    rows=[[[Run(f.label)], _shown_runs(lh, f, marks)] for f in block.fields],
                     caption=block.label,
                     widths=[2, 3],
                 )
 
 
-def _rows_table(lh: Letterhead, block: record_forms.Block, marks: dict[str, str]) -> Block:
+def _rows_blocks(
+    lh: Letterhead, block: record_forms.Block, marks: dict[str, str], section_title: str
+) -> Iterator[Block]:
+    """A list of the record as one table with a column per fact; a list with more columns than
+    an A4 page can hold as one small 項目／内容 table per row (「提供先　2」)."""
+    text = lh.consultation
     if not block.rows:
-        return Paragraph(
-            [Run(f"{block.label}：" if block.label else ""), Run(lh.consultation.none)]
-        )
-    rows = []
+        yield Paragraph([Run(f"{block.label}：" if block.label else ""), Run(text.none)])
+        return
+    if len(block.columns) + 1 > MAX_COLUMNS:
+        name = block.label or section_title
+        for row in block.rows:
+            certainty = marks.get(row.certainty, f"（{row.certainty}）") if row.certainty else ""
+            yield Table(
+                header=[text.fact_column, text.value_column],
+                rows=[[[Run(cell.label)], _shown_runs(lh, cell, marks)] for cell in row.cells],
+                caption=f"{name}\u3000{row.number}{certainty}",
+                widths=[2, 3],
+            )
+        return
+    rows: list[list[list[Run]]] = []
     for row in block.rows:
-        number = [Run(str(row.number))]
-        if row.certainty:
-            number.append(Run(marks.get(row.certainty, f"（{row.certainty}）"), bold=True))
-        rows.append([number, *[_shown_runs(cell, marks) for cell in row.cells]])
-    return Table(
-        header=[lh.consultation.number_column, *block.columns],
+        cells = [
+            _shown_runs(lh, cell, marks, row.certainty if index == 0 else "")
+            for index, cell in enumerate(row.cells)
+        ]
+        rows.append([[Run(str(row.number))], *cells])
+    yield Table(
+        header=[text.number_column, *block.columns],
         rows=rows,
         caption=block.label,
-        widths=[1, *[3] * len(block.columns)],
+        widths=[NUMBER_SHARE, *_shares(block.columns, rows)],
     )
+
+
+def _shares(columns: list[str], rows: list[list[list[Run]]]) -> list[int]:
+    """Each column's share of a list's width, from its longest line (a header counts half, as
+    it may wrap on two lines), within MIN_SHARE..MAX_SHARE."""
+    shares = []
+    for index, column in enumerate(columns, start=1):
+        longest = max(
+            len(line)
+            for row in rows
+            for line in "".join(run.display for run in row[index]).split("\n")
+        )
+        shares.append(min(max(longest, (len(column) + 1) // 2, MIN_SHARE), MAX_SHARE))
+    return shares
 
 
 def _attachments(lh: Letterhead, consultation: Consultation) -> Block:
@@ -260,8 +336,12 @@ def build_answer(decision: Decision) -> Document:
     text = lh.answer
     letter = lh.numerals
     values = _consultation_values(lh, consultation, decision.decided_on)
+    # The lead cites the 諮問書: its date and its number (平成２１年７月３０日付け２１東障支第４号).
     values["date"] = eras.format_date(asked_on)
+    asked = _consultation_values(lh, consultation, asked_on)
+    values["reference"] = letter(lh.fill(lh.consultation.number, **asked))
     values["chair"] = _chair_of(consultation.council, decision.decided_on)
+    values["mayor_name"] = lh.mayor_on(decision.decided_on)
     blocks: list[Block] = [
         _para(letter(lh.fill(text.lead, **values)), style="lead", indent=1),
         _para(lh.style.particulars, align="center"),
@@ -288,6 +368,7 @@ def build_answer(decision: Decision) -> Document:
         blocks=blocks,
         key=consultation.key,
         author=values["council"],
+        file_stem=lh.fill(text.file_name, **values),
     )
 
 
@@ -326,34 +407,41 @@ def _exchanges(mark: str, opinions: list[Opinion], none: str) -> list[Block]:
 
 def build_minutes(meeting: Meeting, *, for_publication: bool = False) -> Document:
     """会議録 of a meeting; for publication, withheld text and materials are marked and
-    replaced (documents.redaction.redact)."""
+    replaced (documents.redaction.redact). The secretariat's copy of minutes that withhold
+    words or materials says so above the text and in its file name (「…会議録_内部用」).
+    DocumentError when the meeting has no minutes yet."""
     lh = letterheads.load()
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        raise DocumentError(
+            _("%(meeting)s has no minutes yet.") % {"meeting": meeting.title or meeting.key}
+        )
     with translation.override(LANGUAGE):
         doc = council_minutes.compose(meeting)
-    materials = _materials(meeting)
+    materials = redaction.materials_for(meeting)
+    rules = redaction.rules_for(minutes)
+    text = lh.minutes
+    internal = not for_publication and (bool(rules) or not all(m.disclosed for m in materials))
     document = Document(
         kind="minutes",
-        title=lh.fill(lh.minutes.title, meeting=doc.title),
+        title=lh.fill(text.title, meeting=doc.title),
         blocks=[
             _minutes_header(lh, doc),
-            Heading(lh.minutes.proceedings, 2),
+            Heading(text.proceedings, 2),
             *_proceedings(lh, doc),
             _para(lh.style.closing, align="right"),
-            *_materials_blocks(lh, doc, materials, for_publication=for_publication),
+            *_materials_blocks(lh, doc, materials),
         ],
         key=meeting.key,
         author=_council_name(meeting.council),
+        file_stem=lh.fill(
+            text.internal_file_name if internal else text.file_name, meeting=doc.title
+        ),
+        notice=text.internal_notice if internal else "",
     )
     if for_publication:
-        document = redaction.redact(document, redaction.rules_for(meeting.minutes))
+        document = redaction.redact(document, rules)
     return document
-
-
-def _materials(meeting: Meeting) -> list[redaction.Material]:
-    try:
-        return redaction.materials_for(meeting)
-    except NotImplementedError:
-        return []
 
 
 def _join(parts: list[str]) -> str:
@@ -450,27 +538,41 @@ def _report(lh: Letterhead, report: council_minutes.ReportSection) -> Iterator[B
 
 
 def _materials_blocks(
-    lh: Letterhead,
-    doc: council_minutes.MinutesDocument,
-    materials: list[redaction.Material],
-    *,
-    for_publication: bool,
+    lh: Letterhead, doc: council_minutes.MinutesDocument, materials: list[redaction.Material]
 ) -> Iterator[Block]:
+    """The materials with the decision on each, and the sentence those decisions make: all
+    published, none (with the reason), or which are not. The reason is the secretariat's
+    text with the grounds of the materials withheld, or a sentence citing the grounds."""
     text = lh.minutes
     yield Heading(text.materials, 2)
-    if materials:
-        yield Table(
-            header=[text.material_column, text.disclosure_column],
-            rows=[[[Run(m.title)], [Run(_disclosure(lh, m))]] for m in materials],
-            widths=[3, 2],
-        )
-    if doc.materials_published:
-        yield _para(text.materials_published)
+    if not materials:
+        yield _para(text.no_materials)
+        return
+    yield Table(
+        header=[text.material_column, text.disclosure_column],
+        rows=[[[Run(m.title)], [Run(_disclosure(lh, m))]] for m in materials],
+        widths=[3, 2],
+    )
+    withheld = [m for m in materials if not m.disclosed]
+    if not withheld:
+        yield _para(text.materials_all_disclosed)
+        return
+    if len(withheld) == len(materials):
+        yield _para(text.materials_none_disclosed)
     else:
-        yield _para(text.materials_withheld)
-        yield _para(text.reason)
-        for line in _lines(doc.materials_reason):
-            yield _para(line, indent=1)
+        yield _para(text.materials_some_disclosed)
+        yield Items([[Run(m.title)] for m in withheld])
+    yield _para(text.reason)
+    grounds = "、".join(dict.fromkeys(m.ground for m in withheld if m.ground))
+    reason = _lines(doc.materials_reason)
+    for line in reason:
+        yield _para(line, indent=1)
+    if grounds:
+        yield _para(
+            lh.fill(text.grounds if reason else text.reason_grounds, ground=grounds), indent=1
+        )
+    elif not reason:
+        yield _para(text.undecided, indent=1)
 
 
 def _disclosure(lh: Letterhead, material: redaction.Material) -> str:

@@ -6,11 +6,13 @@ import datetime as dt
 
 from django.contrib.syndication.views import Feed
 from django.db.models.functions import Substr
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from mamori.council.models import Council
+from mamori.documents import letterhead as letterheads
 from mamori.documents.models import PublishedMinutes
 
 ENTRIES = 20
@@ -34,7 +36,10 @@ class MinutesFeed(Feed[PublishedMinutes, None]):
     language = "ja"
 
     def title(self) -> str:
-        return _("Published minutes")
+        """「東村山市個人情報保護運営審議会　公開会議録」: the city from the letterhead."""
+        city = letterheads.load().city.name
+        names = "・".join(Council.objects.order_by("id").values_list("name", flat=True))
+        return _("%(city)s%(council)s: published minutes") % {"city": city, "council": names}
 
     def subtitle(self) -> str:
         return _("Minutes of the personal information protection council, as published.")
@@ -63,11 +68,14 @@ class MinutesFeed(Feed[PublishedMinutes, None]):
         return newest
 
     def item_title(self, item: PublishedMinutes) -> str:
-        return item.minutes.meeting.title
+        # The title as published: words withheld from the minutes are marked in it too.
+        return item.title or item.minutes.meeting.title
 
     def item_description(self, item: PublishedMinutes) -> str:
+        """開催日時・開催場所・議題 as published (the text's beginning for older snapshots)."""
         # Atom summaries are HTML (type="html"): the plain text is escaped to stay text.
-        return escape(summary_of(item.opening))  # type: ignore[attr-defined]
+        summary = item.summary or summary_of(item.opening)  # type: ignore[attr-defined]
+        return linebreaksbr(summary)  # escapes the text, then marks the line breaks
 
     def item_link(self, item: PublishedMinutes) -> str:
         meeting = item.minutes.meeting

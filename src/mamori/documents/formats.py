@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import quote
 
 from mamori.documents.model import Document
 
@@ -17,17 +19,49 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 
+# Characters no file system or browser keeps in a file name.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_KIND_STEMS = {"consultation": "諮問書", "answer": "答申書", "minutes": "会議録"}
+
+
 @dataclass(frozen=True)
 class Rendered:
     content: bytes
     content_type: str
     filename: str
+    # The name for browsers that do not read the UTF-8 one: minutes_2009-3.pdf.
+    ascii_filename: str = ""
+
+
+def named(stem: str, fmt: str) -> str:
+    """A file name from a stem, with what a file name cannot hold replaced by 「_」."""
+    return f"{_UNSAFE.sub('_', stem).strip() or 'document'}.{fmt}"
 
 
 def file_name(document: Document, fmt: str) -> str:
-    """諮問書_2009-4.docx, 答申書_2009-4.pdf, 会議録_2009-3.html."""
-    stem = {"consultation": "諮問書", "answer": "答申書", "minutes": "会議録"}[document.kind]
-    return f"{stem}_{document.key}.{fmt}" if document.key else f"{stem}.{fmt}"
+    """The name the letterhead gives the document's file (平成21年度第3回…会議録.pdf,
+    諮問書_平成21年度諮問第4号.docx); 「諮問書_2009-4.docx」 for a document without one."""
+    stem = document.file_stem
+    if not stem:
+        kind = _KIND_STEMS[document.kind]
+        stem = f"{kind}_{document.key}" if document.key else kind
+    return named(stem, fmt)
+
+
+def ascii_file_name(document: Document, fmt: str) -> str:
+    """The name in ASCII: minutes_2009-3.pdf, consultation_2009-4_internal.docx."""
+    internal = "_internal" if document.notice else ""
+    key = f"_{document.key}" if document.key else ""
+    return named(f"{document.kind}{key}{internal}", fmt)
+
+
+def content_disposition(filename: str, ascii_filename: str, *, attachment: bool = True) -> str:
+    """The Content-Disposition header with both names: the ASCII one for old clients, the
+    UTF-8 one (RFC 6266) that browsers prefer."""
+    fallback = ascii_filename.encode("ascii", "replace").decode().replace('"', "_")
+    fallback = fallback.replace("\\", "_")
+    disposition = "attachment" if attachment else "inline"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=utf-8''{quote(filename)}"
 
 
 def render(document: Document, fmt: str) -> Rendered:
@@ -42,4 +76,6 @@ def render(document: Document, fmt: str) -> Rendered:
         content = render_html.render_html(document, standalone=True).encode("utf-8")
     else:
         raise ValueError(fmt)
-    return Rendered(content, CONTENT_TYPES[fmt], file_name(document, fmt))
+    return Rendered(
+        content, CONTENT_TYPES[fmt], file_name(document, fmt), ascii_file_name(document, fmt)
+    )

@@ -32,14 +32,34 @@ class RedactionForm(forms.Form):
         ),
     )
     ground = forms.ModelChoiceField(label=_("Ground for non-disclosure"), queryset=active_grounds())
+    # Set by the confirmation step for very short or frequent words.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class MaterialsForm(forms.Form):
     """For each material of the meeting: published, or withheld with a ground."""
 
-    def __init__(self, *args: Any, materials: list[Material], **kwargs: Any) -> None:
+    reason = forms.CharField(
+        label=_("Reason for not publishing materials (added to the grounds)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The minutes say which materials are published, from the choices above; "
+            "for the materials withheld they give the grounds and this reason."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        materials: list[Material],
+        reason: str = "",
+        locked: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.materials = materials
+        self.fields["reason"].initial = reason
         grounds = {g.article: g for g in active_grounds()}
         for material in materials:
             self.fields[self.choice_name(material)] = forms.ChoiceField(
@@ -54,6 +74,9 @@ class MaterialsForm(forms.Form):
                 required=False,
                 initial=grounds.get(material.ground),
             )
+        # Published minutes: the choices are shown as they stand, and cannot be sent.
+        for form_field in self.fields.values():
+            form_field.disabled = locked
 
     @staticmethod
     def choice_name(material: Material) -> str:
@@ -62,6 +85,19 @@ class MaterialsForm(forms.Form):
     @staticmethod
     def ground_name(material: Material) -> str:
         return f"ground_{material.attachment_id}"
+
+    @staticmethod
+    def row_id(material: Material) -> str:
+        return f"material-row-{material.attachment_id}"
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(anchor, material title, message) for each error of a row, for the summary."""
+        links = []
+        for material in self.materials:
+            for name in (self.choice_name(material), self.ground_name(material)):
+                for error in self.errors.get(name, []):
+                    links.append((self.row_id(material), material.title, str(error)))
+        return links
 
     def rows(self) -> list[tuple[Material, forms.BoundField, forms.BoundField]]:
         """Each material with its two fields, for the page's table."""

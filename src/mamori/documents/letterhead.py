@@ -9,6 +9,7 @@ process (restart after editing it).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import os
 import string
@@ -43,8 +44,12 @@ PLACEHOLDERS = frozenset(
         "meeting",
         "count",
         "ground",
+        "reference",
     }
 )
+# What each placeholder is filled with when a file is checked at load (a dry run of every
+# template, so a template that cannot be filled is refused then, not when a document is made).
+_SAMPLE = dict.fromkeys(PLACEHOLDERS, "x")
 
 _FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 
@@ -53,9 +58,16 @@ _FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９
 class City:
     name: str
     mayor_title: str
-    mayor_name: str
     short: str
     seal: str
+
+
+@dataclass(frozen=True)
+class Mayor:
+    """A mayor and the day they took office (None for the first one listed: since ever)."""
+
+    name: str
+    since: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,12 @@ class Style:
     withheld_label: str
     closing: str
     particulars: str
+    # A yes/no fact of the record, as official documents answer it: 有/無 for what there is
+    # (業務の委託 有), 可/否 for what is allowed (持ち出しの可否 否).
+    present: str
+    absent: str
+    allowed: str
+    not_allowed: str
 
 
 @dataclass(frozen=True)
@@ -94,12 +112,14 @@ class ConsultationText:
     value_column: str
     number_column: str
     none: str
+    file_name: str
 
 
 @dataclass(frozen=True)
 class AnswerText:
     number: str
     subject: str
+    file_name: str
     addressee: str
     sender: str
     lead: str
@@ -113,6 +133,9 @@ class AnswerText:
 @dataclass(frozen=True)
 class MinutesText:
     title: str
+    file_name: str
+    internal_file_name: str
+    internal_notice: str
     item_column: str
     content_column: str
     name: str
@@ -144,9 +167,13 @@ class MinutesText:
     disclosed: str
     withheld: str
     undecided: str
-    materials_published: str
-    materials_withheld: str
+    no_materials: str
+    materials_all_disclosed: str
+    materials_none_disclosed: str
+    materials_some_disclosed: str
     reason: str
+    reason_grounds: str
+    grounds: str
 
 
 @dataclass(frozen=True)
@@ -157,16 +184,29 @@ class Letterhead:
     city: City
     style: Style
     fonts: Fonts
+    mayors: list[Mayor]
     abbreviations: dict[str, str]
     consultation: ConsultationText
     answer: AnswerText
     minutes: MinutesText
 
     def fill(self, template: str, **values: Any) -> str:
-        """A template with its placeholders filled ({city} and {city_short} always known)."""
-        known = {"city": self.city.name, "city_short": self.city.short}
-        known.update(mayor_title=self.city.mayor_title, mayor_name=self.city.mayor_name, **values)
+        """A template with its placeholders filled ({city}, {city_short}, {mayor_title} always
+        known; {mayor_name} is today's mayor unless given)."""
+        known = {
+            "city": self.city.name,
+            "city_short": self.city.short,
+            "mayor_title": self.city.mayor_title,
+            "mayor_name": self.mayor_on(dt.date.today()),
+        }
+        known.update(values)
         return template.format_map(known)
+
+    def mayor_on(self, day: dt.date) -> str:
+        """The name of the mayor in office on the day: the last one listed who took office
+        on or before it (the first one listed for an earlier day)."""
+        serving = [m for m in self.mayors if m.since is None or m.since <= day]
+        return (serving[-1] if serving else self.mayors[0]).name
 
     def numerals(self, text: str) -> str:
         """The text with full-width numerals when the letters use them (平成２１年８月６日)."""
@@ -211,11 +251,13 @@ def _load(path_text: str) -> Letterhead:
         raise _error(
             path, _("the file cannot be read (%(problem)s).") % {"problem": error}
         ) from error
-    unknown = sorted(set(data) - set(SECTIONS) - {"abbreviations"})
+    unknown = sorted(set(data) - set(SECTIONS) - {"abbreviations", "mayors"})
     if unknown:
         raise _error(path, _("unknown section [%(name)s].") % {"name": unknown[0]})
     sections = {name: _section(path, data, name, kind) for name, kind in SECTIONS.items()}
-    return Letterhead(path=path, abbreviations=_abbreviations(path, data), **sections)
+    return Letterhead(
+        path=path, mayors=_mayors(path, data), abbreviations=_abbreviations(path, data), **sections
+    )
 
 
 def _error(path: Path, problem: str) -> ImproperlyConfigured:
@@ -255,19 +297,78 @@ def _value(path: Path, dotted: str, table: dict[str, Any], key: str, kind: Any) 
 
 
 def _check_placeholders(path: Path, dotted: str, value: str) -> None:
+    """Every placeholder is a known name, bare: no conversion ({title!r}), no format spec
+    ({number:d}), no position ({} or {0}); and the template fills with sample values."""
     try:
-        names = {name for _text, name, _spec, _conv in string.Formatter().parse(value) if name}
+        fields = [
+            (name, spec, conversion)
+            for _text, name, spec, conversion in string.Formatter().parse(value)
+            if name is not None
+        ]
     except ValueError as error:
         raise _error(
             path, _("the key “%(key)s” has an unmatched brace.") % {"key": dotted}
         ) from error
-    unknown = sorted(names - PLACEHOLDERS)
-    if unknown:
+    for name, spec, conversion in fields:
+        if name not in PLACEHOLDERS:
+            raise _error(
+                path,
+                _("the key “%(key)s” uses an unknown placeholder {%(name)s}.")
+                % {"key": dotted, "name": name},
+            )
+        if spec or conversion:
+            raise _error(
+                path,
+                _("the key “%(key)s” formats the placeholder {%(name)s}: write it bare.")
+                % {"key": dotted, "name": name},
+            )
+    try:
+        value.format_map(_SAMPLE)
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as error:
         raise _error(
             path,
-            _("the key “%(key)s” uses an unknown placeholder {%(name)s}.")
-            % {"key": dotted, "name": unknown[0]},
+            _("the key “%(key)s” cannot be filled in (%(problem)s).")
+            % {"key": dotted, "problem": error},
+        ) from error
+
+
+def _mayors(path: Path, data: dict[str, Any]) -> list[Mayor]:
+    """The [[mayors]] in the order they took office; at least one."""
+    entries = data.get("mayors")
+    if not isinstance(entries, list) or not entries:
+        raise _error(path, _("the list [[mayors]] is missing."))
+    mayors: list[Mayor] = []
+    for entry in entries:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        since = entry.get("since") if isinstance(entry, dict) else None
+        wrong = (
+            not isinstance(entry, dict)
+            or set(entry) - {"name", "since"}
+            or not isinstance(name, str)
+            or not name.strip()
+            or not (since is None or type(since) is dt.date)
         )
+        if wrong:
+            raise _error(
+                path,
+                _(
+                    "each entry of [[mayors]] needs a name and may give the day of taking "
+                    "office as since = 2007-04-22."
+                ),
+            )
+        mayors.append(Mayor(name=str(name), since=since))
+    previous: dt.date | None = None
+    for index, mayor in enumerate(mayors):
+        if index and (mayor.since is None or (previous is not None and mayor.since < previous)):
+            raise _error(
+                path,
+                _(
+                    "the mayors are listed in the order they took office, each after the "
+                    "first with the day (since)."
+                ),
+            )
+        previous = mayor.since
+    return mayors
 
 
 def _abbreviations(path: Path, data: dict[str, Any]) -> dict[str, str]:

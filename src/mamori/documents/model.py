@@ -7,6 +7,7 @@ database and never see withheld text: `redact` replaces it before any renderer r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -15,6 +16,25 @@ Kind = Literal["consultation", "answer", "minutes"]
 
 # The mark that replaces withheld text in every published format.
 WITHHELD_MARK = "■■■"
+
+# Line breaks as Word and other programs paste them (Shift+Enter's vertical tab, a page break,
+# a carriage return) become the one line break every format knows.
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+# Characters no format can hold (XML forbids them; Word and the feed refuse them): the other
+# C0 and C1 controls, lone surrogates and the non-characters (U+FDD0–U+FDEF, U+xFFFE/U+xFFFF).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(17))
+    + "]"
+)
+
+
+def clean_text(text: str) -> str:
+    """The text as every format can print it: line breaks made \\n, unprintable characters gone.
+    Tabs and line breaks stay."""
+    if text.isprintable():
+        return text
+    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", text))
 
 
 @dataclass(frozen=True)
@@ -27,6 +47,11 @@ class Run:
     text: str
     bold: bool = False
     withheld: str | None = None
+
+    def __post_init__(self) -> None:
+        # Text is made printable once, where runs are made, so no renderer meets a character
+        # its format cannot hold (a pasted vertical tab would make Word refuse the file).
+        object.__setattr__(self, "text", clean_text(self.text))
 
     @property
     def display(self) -> str:
@@ -52,6 +77,9 @@ class Heading:
     text: str
     level: int = 2
 
+    def __post_init__(self) -> None:
+        self.text = clean_text(self.text)
+
 
 @dataclass
 class Table:
@@ -60,8 +88,13 @@ class Table:
     header: list[str]
     rows: list[list[list[Run]]]
     caption: str = ""
-    # Relative column widths (they sum to anything); empty for equal widths.
+    # Relative column widths (they sum to anything); empty for equal widths. Every format
+    # gives each column its share.
     widths: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.header = [clean_text(cell) for cell in self.header]
+        self.caption = clean_text(self.caption)
 
 
 @dataclass
@@ -78,6 +111,10 @@ class Signature:
 
     lines: list[str]
     seal: str = ""
+
+    def __post_init__(self) -> None:
+        self.lines = [clean_text(line) for line in self.lines]
+        self.seal = clean_text(self.seal)
 
 
 Block = Paragraph | Heading | Table | Items | Signature
@@ -101,11 +138,32 @@ class Document:
     key: str = ""
     # Names shown in the file's metadata (author); never personal data of residents.
     author: str = ""
+    # The file name without its extension (平成21年度第3回個人情報保護運営審議会会議録); empty
+    # for 「諮問書_2009-4」 from the kind and the key.
+    file_stem: str = ""
+    # A line printed above the document and at the head of every page, for copies that hold
+    # text the public version withholds (「取扱注意（非公開部分を含む）」); empty otherwise.
+    notice: str = ""
+
+    def __post_init__(self) -> None:
+        self.title = clean_text(self.title)
+        self.reference = [clean_text(line) for line in self.reference]
+        self.addressee = [clean_text(line) for line in self.addressee]
+        self.sender = [clean_text(line) for line in self.sender]
+        self.author = clean_text(self.author)
+        self.file_stem = clean_text(self.file_stem)
+        self.notice = clean_text(self.notice)
 
 
 def plain_text(document: Document) -> str:
     """Every visible character of the document, in order (for search and for tests)."""
-    parts: list[str] = [document.title, *document.reference, *document.addressee, *document.sender]
+    parts: list[str] = [
+        document.notice,
+        document.title,
+        *document.reference,
+        *document.addressee,
+        *document.sender,
+    ]
     for block in document.blocks:
         if isinstance(block, Paragraph):
             parts.append("".join(run.display for run in block.runs))

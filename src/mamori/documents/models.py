@@ -128,6 +128,22 @@ class PublishedMinutes(models.Model):
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # The meeting's title with withheld words marked, for the page title, list and feed.
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    # 開催日時・開催場所・議題 as published, for the feed.
+    summary = models.TextField(_("summary"), blank=True)
+    # The materials as listed at publication (attachment id, marked title and file name,
+    # disclosed, ground, consultation): the public page lists and serves only these. None for
+    # snapshots made before the list was kept (`mamori snapshot_published_minutes` fills it).
+    materials = models.JSONField(_("materials"), null=True, blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    docx_sha256 = models.CharField(_("SHA-256 of the Word file"), max_length=64, blank=True)
+    pdf_size = models.PositiveBigIntegerField(_("size of the PDF"), null=True, blank=True)
+    docx_size = models.PositiveBigIntegerField(_("size of the Word file"), null=True, blank=True)
+    # The published files' name without the extension, as the renderer named them.
+    file_stem = models.CharField(_("file name"), max_length=200, blank=True)
+    # When the files of a withdrawn snapshot were deleted from storage (a leak, say).
+    purged_at = models.DateTimeField(_("files deleted at"), null=True, blank=True)
 
     objects = PublishedMinutesQuerySet.as_manager()
 

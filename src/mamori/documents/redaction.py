@@ -22,6 +22,7 @@ from mamori.documents.model import (
     Run,
     Signature,
     Table,
+    plain_text,
 )
 
 # Grounds of one withheld span covered by several rules are printed together.
@@ -103,27 +104,25 @@ def materials_for(meeting: Any) -> list[Material]:
     return materials
 
 
-def published_materials(minutes: Any) -> list[Material]:
-    """The meeting's materials as the public may list them: titles with the withheld words
-    replaced by the mark (a title may name what the minutes withhold)."""
-    rules = rules_for(minutes)
-    return [
-        replace(material, title=redact_string(material.title, rules))
-        for material in materials_for(minutes.meeting)
-    ]
-
-
 # Matching ------------------------------------------------------------------------------------
+
+
+# The dash family a keyboard or an IME may type for a hyphen (「042−393−5111」 with U+2212, the
+# macOS full-width minus; 「042‐393‐5111」 with U+2010): all match '-'.
+DASHES = frozenset([chr(code) for code in range(0x2010, 0x2016)] + ["\u2212", "\ufe63", "\uff0d"])
 
 
 def _key(char: str) -> str:
     # Per character, so every normalised character maps back to one original character;
-    # NFD after NFKC makes 「ガ」 and half-width 「ｶﾞ」 (two characters) compare equal.
-    return unicodedata.normalize("NFD", unicodedata.normalize("NFKC", char))
+    # NFD after NFKC makes 「ガ」 and half-width 「ｶﾞ」 (two characters) compare equal, casefold
+    # makes 「Yamada@Example.jp」 match 「yamada@example.jp」.
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    folded = "".join("-" if c in DASHES else c for c in folded)
+    return unicodedata.normalize("NFD", folded)
 
 
 def normalise(text: str) -> str:
-    """The text as matching sees it (NFKC, then decomposed)."""
+    """The text as matching sees it (NFKC, case folded, dashes as '-', then decomposed)."""
     return "".join(_key(char) for char in text)
 
 
@@ -131,6 +130,33 @@ def occurs_in(words: str, text: str) -> bool:
     """Whether the words occur in the text, full-width and half-width alike."""
     needle = normalise(words)
     return bool(needle) and needle in normalise(text)
+
+
+# Characters of context shown on each side of an occurrence.
+CONTEXT = 12
+
+
+def occurrences(document: Document, text: str) -> list[str]:
+    """Each place the words occur in the document (matched as `redact` matches them), as a
+    snippet of the line with the match in 【】 and a few characters either side:
+    「…東村山【市】役所3階…」. Empty when the words do not occur."""
+    rule = [Rule(text=text, ground="")]
+    snippets: list[str] = []
+    # The notice of an internal copy is the system's, not the minutes' text.
+    for line in plain_text(replace(document, notice="")).split("\n"):
+        for span in find_spans(line, rule):
+            start = max(0, span.start - CONTEXT)
+            end = min(len(line), span.end + CONTEXT)
+            snippets.append(
+                ("…" if start > 0 else "")
+                + line[start : span.start]
+                + "【"
+                + line[span.start : span.end]
+                + "】"
+                + line[span.end : end]
+                + ("…" if end < len(line) else "")
+            )
+    return snippets
 
 
 @dataclass(frozen=True)
@@ -299,4 +325,5 @@ def redact(document: Document, rules: list[Rule]) -> Document:
         sender=lines(document.sender),
         blocks=[_redact_block(block, rules) for block in document.blocks],
         author=redact_string(document.author, rules),
+        file_stem=redact_string(document.file_stem, rules),
     )

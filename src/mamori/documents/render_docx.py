@@ -59,10 +59,12 @@ ALIGNMENTS = {
     "center": WD_ALIGN_PARAGRAPH.CENTER,
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
 }
-# Parts of the bundled template that describe the template, not the document.
+# Parts of the bundled template that describe the template, not the document (app.xml names
+# "Microsoft Macintosh Word" and a page count of the template).
 DROPPED_RELATIONSHIPS = {
     RT.THUMBNAIL,
     RT.CUSTOM_XML,
+    RT.EXTENDED_PROPERTIES,
     "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
 }
 
@@ -76,6 +78,8 @@ def render_docx(document: Document) -> bytes:
     _set_page(word)
     _set_styles(word, fonts)
     _add_page_numbers(word, fonts)
+    if document.notice:
+        _add_notice_header(word, fonts, document.notice)
     writer = _Writer(word, fonts)
     writer.letter_head(document)
     for block in document.blocks:
@@ -95,6 +99,11 @@ class _Writer:
         self.content_width = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 
     def letter_head(self, document: Document) -> None:
+        if document.notice:
+            notice = self.text(document.notice, "center")
+            notice.runs[0].bold = True
+            _border(notice._p.get_or_add_pPr())
+            self.text("")
         for line in document.reference:
             self.text(line, "right")
         if document.reference:
@@ -336,6 +345,33 @@ def _add_page_numbers(word: WordDocument, fonts: font_lookup.WordFonts) -> None:
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), value)
             run._r.append(char)
+
+
+def _add_notice_header(word: WordDocument, fonts: font_lookup.WordFonts, notice: str) -> None:
+    """The notice of an internal copy, at the right of every page's header."""
+    header = word.sections[0].header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = paragraph.add_run(notice)
+    run.bold = True
+    run.font.size = NOTE_SIZE
+    _name_fonts(run._r.get_or_add_rPr(), fonts)
+
+
+def _border(ppr: Any) -> None:
+    """A box around a paragraph (the notice of an internal copy)."""
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        for name, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "2")):
+            edge.set(qn(name), value)
+        edge.set(qn("w:color"), "000000")
+        borders.append(edge)
+    # pPr's children have a fixed order: the borders come before shading, spacing and jc.
+    ppr.insert_element_before(
+        borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr"
+    )
 
 
 def _set_core_properties(word: WordDocument, document: Document) -> None:

@@ -6,9 +6,11 @@ hands to WeasyPrint; no inline style or script (the site's CSP forbids them).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from mamori.documents import letterhead
 from mamori.documents.model import Document, Heading, Items, Paragraph, Signature, Table
@@ -16,9 +18,10 @@ from mamori.documents.model import Document, Heading, Items, Paragraph, Signatur
 TEMPLATE = "documents/document.html"
 FRAGMENT_TEMPLATE = "documents/_document.html"
 MAX_INDENT = 3
-# The first column's share of a table's width, in the steps document.css has classes for
-# (no inline style under the CSP): first-10 … first-40.
-FIRST_COLUMN_STEPS = (10, 15, 20, 25, 30, 40)
+# Column widths are classes of document.css (no inline style under the CSP): w-5 … w-100.
+WIDTH_STEP = 5
+# The end of a subject kept on one line (「…について（諮問）」), so a long title breaks before it.
+TITLE_TAIL = re.compile(r"について(?:（[^（）]*）)?$")
 
 
 def _kind(block: Any) -> str:
@@ -39,13 +42,23 @@ def _heading_level(level: int) -> int:
     return min(max(level, 2), 6)
 
 
-def _first_column(table: Table) -> str:
-    """The class giving the first column its share of the table, from the relative widths."""
-    if not table.widths or sum(table.widths) <= 0:
-        return ""
-    share = 100 * table.widths[0] / sum(table.widths)
-    step = min(FIRST_COLUMN_STEPS, key=lambda s: abs(s - share))
-    return f"first-{step}"
+def column_classes(table: Table) -> list[str]:
+    """Each column's class giving its share of the table's width (w-5 … w-100), from the
+    relative widths; empty for equal widths."""
+    columns = max([len(table.header), *(len(row) for row in table.rows)])
+    if len(table.widths) != columns or sum(table.widths) <= 0:
+        return []
+    total = sum(table.widths)
+    steps = [max(1, round(100 * share / total / WIDTH_STEP)) for share in table.widths]
+    return [f"w-{min(step * WIDTH_STEP, 100)}" for step in steps]
+
+
+def title_parts(title: str) -> tuple[str, str]:
+    """The title, and its tail to keep on one line: 「…業務委託」, 「について（諮問）」."""
+    found = TITLE_TAIL.search(title)
+    if found is None or found.start() == 0:
+        return title, ""
+    return title[: found.start()], found.group()
 
 
 def _context(document: Document) -> dict[str, Any]:
@@ -56,12 +69,15 @@ def _context(document: Document) -> dict[str, Any]:
         if isinstance(block, Heading):
             entry["level"] = _heading_level(block.level)
         elif isinstance(block, Table):
-            entry["width_class"] = _first_column(block)
+            entry["columns"] = column_classes(block)
         elif isinstance(block, Paragraph):
             entry["indent"] = min(max(block.indent, 0), MAX_INDENT)
         blocks.append(entry)
+    head, tail = title_parts(document.title)
     return {
         "document": document,
+        "title_head": head,
+        "title_tail": tail,
         "blocks": blocks,
         "withheld_label": letterhead.load().style.withheld_label,
     }
@@ -72,3 +88,15 @@ def render_html(document: Document, *, standalone: bool = True) -> str:
     The PDF renderer feeds the standalone page to WeasyPrint with the print stylesheet."""
     template = TEMPLATE if standalone else FRAGMENT_TEMPLATE
     return render_to_string(template, _context(document))
+
+
+def standalone_page(fragment: str, *, title: str, author: str = "") -> str:
+    """A whole page around a fragment this renderer made earlier (a published snapshot's
+    HTML, stored as rendered: its text was escaped then)."""
+    return render_to_string(
+        TEMPLATE,
+        {
+            "document": Document(kind="minutes", title=title, author=author),
+            "fragment": mark_safe(fragment),  # noqa: S308 - our own rendered, escaped output
+        },
+    )

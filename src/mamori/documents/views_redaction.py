@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mamori.consultations.models import Attachment
 from mamori.core.access import require
 from mamori.core.http import AuthenticatedRequest
-from mamori.council import access
+from mamori.council import access as council_access
 from mamori.council.models import Meeting, Minutes
 from mamori.documents import services
-from mamori.documents.builders import build_minutes
+from mamori.documents.access import check_numbers, get_managed_minutes
 from mamori.documents.forms import MaterialsForm, RedactionForm
+from mamori.documents.model import Document
 from mamori.documents.models import Redaction
-from mamori.documents.redaction import materials_for, redact, rules_for
+from mamori.documents.redaction import materials_for, occurrences, redact, rules_for
 from mamori.documents.render_html import render_html
+
+# Places shown under each withheld word; the count says how many there are in all.
+SHOWN_PLACES = 3
 
 
 def _meeting_url(meeting: Meeting, name: str) -> str:
@@ -39,31 +42,34 @@ def _meeting_url(meeting: Meeting, name: str) -> str:
     )
 
 
-def _managed_minutes(
-    request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
-) -> Minutes:
-    """The minutes of a meeting the secretariat manages (403 for others, 404 when none)."""
-    meeting = access.get_meeting_for_user(request.user, council, fiscal_year, number, write=True)
-    minutes = Minutes.objects.filter(meeting=meeting).select_related("meeting__council").first()
-    if minutes is None:
-        raise Http404
-    return minutes
-
-
-def _preview(minutes: Minutes) -> SafeString:
+def _preview(minutes: Minutes, document: Document) -> SafeString:
     """The minutes with the marks applied, as the public will read them."""
-    document = redact(build_minutes(minutes.meeting), rules_for(minutes))
     # The renderer builds the fragment from an autoescaping template.
-    return mark_safe(render_html(document, standalone=False))  # noqa: S308
+    return mark_safe(render_html(redact(document, rules_for(minutes)), standalone=False))  # noqa: S308
+
+
+@dataclass(frozen=True)
+class WithheldRow:
+    """A withheld word on the page, with the places it occurs in the draft."""
+
+    redaction: Redaction
+    places: list[str]
+
+    @property
+    def shown(self) -> list[str]:
+        return self.places[:SHOWN_PLACES]
 
 
 @login_required
 def redactions(
     request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
 ) -> HttpResponse:
-    """The words withheld from the minutes, a form to withhold more, and a preview."""
-    minutes = _managed_minutes(request, council, fiscal_year, number)
+    """The words withheld from the minutes (where each occurs), a form to withhold more (very
+    short or frequent words confirmed first), and a preview."""
+    minutes = get_managed_minutes(request.user, council, fiscal_year, number)
+    document = services.minutes_document(minutes.meeting)
     form = RedactionForm(request.POST or None)
+    confirm: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.add_redaction(
@@ -71,18 +77,24 @@ def redactions(
                 minutes=minutes,
                 text=form.cleaned_data["text"],
                 ground=form.cleaned_data["ground"],
+                confirmed=form.cleaned_data["confirmed"],
             )
         except ValidationError as error:
-            form.add_error("text", error)
+            if error.code == "confirm":
+                confirm = occurrences(document, form.cleaned_data["text"])
+            else:
+                form.add_error("text", error)
         else:
             messages.success(request, _("The words will be withheld from the published minutes."))
             return redirect(_meeting_url(minutes.meeting, "documents:redactions"))
+    withheld = minutes.redactions.select_related("ground", "created_by")
     context: dict[str, Any] = {
         "meeting": minutes.meeting,
         "minutes": minutes,
         "form": form,
-        "redactions": minutes.redactions.select_related("ground", "created_by"),
-        "preview": _preview(minutes),
+        "confirm": confirm,
+        "rows": [WithheldRow(r, occurrences(document, r.text)) for r in withheld],
+        "preview": _preview(minutes, document),
     }
     return render(request, "documents/redactions.html", context)
 
@@ -92,9 +104,10 @@ def redactions(
 def redaction_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Stop withholding words (the secretariat, while the minutes are not published)."""
     require(request.user.is_secretariat)
+    check_numbers(pk)
     redaction = get_object_or_404(Redaction.objects.select_related("minutes__meeting"), pk=pk)
     meeting = redaction.minutes.meeting
-    access.get_meeting_for_user(
+    council_access.get_meeting_for_user(
         request.user, meeting.council.slug, meeting.fiscal_year, meeting.number, write=True
     )
     try:
@@ -110,12 +123,23 @@ def redaction_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def materials(
     request: AuthenticatedRequest, council: str, fiscal_year: int, number: int
 ) -> HttpResponse:
-    """Which materials of the meeting are published with the minutes; all saved at once."""
-    minutes = _managed_minutes(request, council, fiscal_year, number)
-    form = MaterialsForm(request.POST or None, materials=materials_for(minutes.meeting))
+    """Which materials of the meeting are published with the minutes, and the reason given for
+    those withheld; all saved at once, and shown read-only while the minutes are published."""
+    minutes = get_managed_minutes(request.user, council, fiscal_year, number)
+    form = MaterialsForm(
+        request.POST or None,
+        materials=materials_for(minutes.meeting),
+        reason=minutes.materials_reason,
+        locked=minutes.is_published,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            _save_materials(request, minutes, form)
+            services.set_material_disclosures(
+                actor=request.user,
+                minutes=minutes,
+                decisions=form.decisions(),
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -123,17 +147,3 @@ def materials(
             return redirect(_meeting_url(minutes.meeting, "documents:materials"))
     context = {"meeting": minutes.meeting, "minutes": minutes, "form": form}
     return render(request, "documents/materials.html", context)
-
-
-@transaction.atomic
-def _save_materials(request: AuthenticatedRequest, minutes: Minutes, form: MaterialsForm) -> None:
-    """Every decision of the form, or none of them."""
-    attachments = Attachment.objects.in_bulk([m.attachment_id for m in form.materials])
-    for attachment_id, disclosed, ground in form.decisions():
-        services.set_material_disclosure(
-            actor=request.user,
-            minutes=minutes,
-            attachment=attachments[attachment_id],
-            disclosed=disclosed,
-            ground=ground,
-        )

@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class LedgerConfig(AppConfig):
     name = "mamori.ledger"
     verbose_name = _("Ledger of personal information")
+
+    def ready(self) -> None:
+        from mamori.ledger import crypto
+
+        # A malformed MAMORI_DATA_KEYS stops the start, not the first save of a registrant.
+        crypto.keyring()

@@ -20,9 +20,12 @@ from mamori.ledger.fields import EncryptedDateField, EncryptedTextField
 
 
 class FileForm(models.TextChoices):
-    PAPER = "paper", _("Paper (マニュアル処理ファイル)")
-    ELECTRONIC = "electronic", _("Electronic (電算処理ファイル)")
-    BOTH = "both", _("Paper and electronic")
+    """The statutory kinds of a personal information file (法第75条): a file searched by
+    computer (電算処理ファイル), one kept on paper (マニュアル処理ファイル), or both."""
+
+    PAPER = "paper", pgettext_lazy("file form", "Paper (マニュアル処理ファイル)")
+    ELECTRONIC = "electronic", pgettext_lazy("file form", "Electronic (電算処理ファイル)")
+    BOTH = "both", pgettext_lazy("file form", "Electronic and paper")
 
 
 class PersonalInformationFileQuerySet(models.QuerySet["PersonalInformationFile"]):
@@ -58,6 +61,16 @@ class PersonalInformationFile(models.Model):
     request_office = models.CharField(
         _("office receiving requests for disclosure, correction and suspension"),
         max_length=300,
+        blank=True,
+    )
+    # The public body that keeps the file (行政機関等の名称), e.g. 東村山市長.
+    agency_name = models.CharField(_("public body keeping the file"), max_length=200, blank=True)
+    special_procedures = models.TextField(
+        _("special procedures for correction and suspension under other laws"), blank=True
+    )
+    # 行政機関等匿名加工情報: whether proposals are invited, and where (法第75条第2項).
+    anonymized_information = models.TextField(
+        _("anonymously processed information (proposals invited, office receiving them)"),
         blank=True,
     )
     remarks = models.TextField(_("remarks"), blank=True)
@@ -120,6 +133,9 @@ class Recipient(models.Model):
         related_name="recipients",
     )
     name = models.CharField(_("recipient"), max_length=100)
+    # The answered HandlingRecord says whether consent to this recipient is given in writing
+    # (「書面で同意をとる」): then a consent counts only with the signed form on file.
+    written_consent_required = models.BooleanField(_("written consent required"), default=True)
     # Where a law, not consent, is the basis for giving data to this recipient.
     legal_basis = models.CharField(
         _("legal basis (when not by consent)"), max_length=300, blank=True
@@ -198,7 +214,7 @@ class Registrant(models.Model):
     registration_number = models.CharField(_("registration number"), max_length=30)
     name = EncryptedTextField(pgettext_lazy("person", "name"))
     name_kana = EncryptedTextField(_("name in kana"), blank=True)
-    address = EncryptedTextField(_("address"), blank=True)
+    address = EncryptedTextField(pgettext_lazy("person", "address"), blank=True)
     birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
     phone = EncryptedTextField(_("telephone"), blank=True)
     notes = EncryptedTextField(_("notes"), blank=True)
@@ -288,18 +304,31 @@ class ConsentEvent(models.Model):
 
 
 class OverrideGround(models.TextChoices):
-    """The legal exceptions under which data is given without consent (法第69条)."""
+    """The exceptions under which a public body gives personal data without consent
+    (個人情報保護法第69条: 第1項 and 第2項第2号–第4号)."""
 
-    LAW = "law", _("Required by law (法令に基づく場合)")
-    LIFE = (
-        "life",
-        _("Needed to protect a person's life, body or property and consent cannot be obtained"),
+    LAW = "law", _("Required by law (法第69条第1項)")
+    INTERNAL = (
+        "internal",
+        _("Used within the city for its duties under law, with good reason (法第69条第2項第2号)"),
     )
     PUBLIC_BODY = (
         "public_body",
-        _("Given to another public body that needs it for its legal duties, with good reason"),
+        _(
+            "Given to another public body for its duties under law, with good reason "
+            "(法第69条第2項第3号)"
+        ),
     )
-    INTEREST = "interest", _("Clearly in the person's interest (本人の利益になることが明らか)")
+    STATISTICS = "statistics", _("Only for statistics or academic research (法第69条第2項第4号)")
+    LIFE = (
+        "life",
+        _(
+            "Urgently needed to protect the person's life, body or property: clearly in the "
+            "person's interest (法第69条第2項第4号)"
+        ),
+    )
+    INTEREST = "interest", _("Clearly in the person's interest (法第69条第2項第4号)")
+    SPECIAL = "special", _("Another special reason (法第69条第2項第4号)")
 
 
 class Provision(models.Model):
@@ -425,6 +454,14 @@ class CarryOut(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     refusal_reason = models.TextField(_("reason not approved"), blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("not approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     return_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -541,7 +578,7 @@ class EntryRecord(models.Model):
     """Someone entered a room (and left it), typed in or imported from the door system."""
 
     class Source(models.TextChoices):
-        MANUAL = "manual", _("Entered by staff")
+        MANUAL = "manual", _("Entered by hand")
         IMPORT = "import", _("Imported from the door system")
 
     room = models.ForeignKey(

@@ -1,25 +1,244 @@
-"""Stub: the owner replaces this module."""
+"""Pages for incidents (漏えい等): the register with each incident's duties and deadlines,
+recording and editing one, and dating its reports and the notification of the people."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mamori.core.access import require
+from mamori.core.http import AuthenticatedRequest
+from mamori.ledger import access
+from mamori.ledger.deadlines import IncidentDuties, incident_duties
+from mamori.ledger.forms_incidents import QUESTIONS, IncidentForm, IncidentReportsForm
+from mamori.ledger.models import Incident
+from mamori.ledger.services import incidents as services
+
+PAGE_SIZE = 50
+DESCRIPTION = [
+    "title",
+    "kind",
+    "suspected",
+    "what_happened",
+    "occurred_on",
+    "discovered_on",
+    "people_count",
+    "special_care",
+    "financial_harm",
+    "malicious",
+    "ordinance_special_care",
+    "file",
+    "contract",
+]
+# Service error codes by the form field they concern.
+INCIDENT_FIELDS = {name: name for name in DESCRIPTION} | {"department": "department"}
+REPORT_FIELDS = {
+    "prompt_reported_on": "prompt_reported_on",
+    "final_reported_on": "final_reported_on",
+    "people_notified_on": "people_notified_on",
+    "status": "close",
+}
 
 
-def incident_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+@dataclass(frozen=True)
+class IncidentRow:
+    """An incident with its duties today."""
+
+    incident: Incident
+    duties: IncidentDuties
 
 
-def incident_create(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _posted(request: AuthenticatedRequest) -> Any:
+    """The posted data, or None for a GET (an empty POST is still a submitted form)."""
+    return request.POST if request.method == "POST" else None
 
 
-def incident_detail(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _add_error(form: Form, error: ValidationError, fields: dict[str, str]) -> None:
+    code = getattr(error, "code", None) or ""
+    field = fields.get(code)
+    form.add_error(field if field in form.fields else None, error)
 
 
-def incident_edit(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _incident_url(incident: Incident) -> str:
+    return reverse("ledger:incident_detail", args=[incident.pk])
 
 
-def incident_reports(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _open_key(row: IncidentRow) -> tuple[int, dt.date, int]:
+    """Overdue first, then by the next deadline; incidents with none last."""
+    deadline = row.duties.next_deadline
+    if deadline is None:
+        return (2, dt.date.max, -row.incident.pk)
+    return (0 if deadline.overdue else 1, deadline.due_on, row.incident.pk)
+
+
+@login_required
+def incident_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Open incidents first, each with its duties and next deadline; then the closed ones."""
+    user = request.user
+    today = timezone.localdate()
+    visible = access.incidents_visible_to(user)
+    open_rows = sorted(
+        (
+            IncidentRow(incident, incident_duties(incident, today))
+            for incident in visible.filter(status=Incident.Status.OPEN)
+        ),
+        key=_open_key,
+    )
+    closed = visible.filter(status=Incident.Status.CLOSED).order_by("-discovered_on", "-id")
+    page = Paginator(closed, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledger/incident_list.html",
+        {
+            "open_rows": open_rows,
+            "page_obj": page,
+            "closed": page.object_list,
+            "may_record": access.may_record_incident(user),
+        },
+    )
+
+
+def _description(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data[name] for name in DESCRIPTION}
+
+
+@login_required
+def incident_create(request: AuthenticatedRequest) -> HttpResponse:
+    """Record an incident."""
+    user = request.user
+    require(access.may_record_incident(user))
+    form = IncidentForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.record_incident(
+                actor=user, department=data["department"], **_description(data)
+            )
+        except ValidationError as error:
+            _add_error(form, error, INCIDENT_FIELDS)
+        else:
+            messages.success(request, _("The incident was recorded."))
+            return redirect(_incident_url(incident))
+    return render(request, "ledger/incident_form.html", {"form": form, "incident": None})
+
+
+@login_required
+def incident_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """What happened, to which file and by which contractor, and the duties it brings."""
+    user = request.user
+    incident = access.get_incident_for_user(user, pk)
+    incident = (
+        Incident.objects.select_related("department", "file", "contract__vendor", "recorded_by")
+        .filter(pk=incident.pk)
+        .get()
+    )
+    answers = [
+        (QUESTIONS[name], getattr(incident, name))
+        for name in (
+            "special_care",
+            "financial_harm",
+            "malicious",
+            "ordinance_special_care",
+            "suspected",
+        )
+    ]
+    return render(
+        request,
+        "ledger/incident_detail.html",
+        {
+            "incident": incident,
+            "duties": incident_duties(incident, timezone.localdate()),
+            "answers": answers,
+            "may_edit": access.may_edit_incident(user, incident),
+        },
+    )
+
+
+def _initial(incident: Incident) -> dict[str, Any]:
+    initial = {name: getattr(incident, name) for name in DESCRIPTION}
+    for name in QUESTIONS:
+        initial[name] = "yes" if initial[name] else "no"
+    return initial
+
+
+@login_required
+def incident_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Change what is known of an incident."""
+    user = request.user
+    incident = access.get_incident_for_user(user, pk)
+    require(access.may_edit_incident(user, incident))
+    form = IncidentForm(_posted(request), user=user, incident=incident, initial=_initial(incident))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_incident(
+                actor=user, incident=incident, **_description(form.cleaned_data)
+            )
+        except ValidationError as error:
+            _add_error(form, error, INCIDENT_FIELDS)
+        else:
+            messages.success(request, _("The incident was updated."))
+            return redirect(_incident_url(incident))
+    return render(request, "ledger/incident_form.html", {"form": form, "incident": incident})
+
+
+@transaction.atomic
+def _save_reports(user: Any, incident: Incident, data: dict[str, Any]) -> None:
+    """The dates and note, then the status, together or not at all."""
+    services.record_reports(
+        actor=user,
+        incident=incident,
+        prompt_reported_on=data["prompt_reported_on"],
+        final_reported_on=data["final_reported_on"],
+        people_notified_on=data["people_notified_on"],
+        notification_note=data["notification_note"],
+    )
+    status = Incident.Status.CLOSED if data["close"] else Incident.Status.OPEN
+    if status != incident.status:
+        services.update_incident(actor=user, incident=incident, status=status)
+
+
+@login_required
+def incident_reports(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Record when the reports were made and the people notified; close the incident."""
+    user = request.user
+    incident = access.get_incident_for_user(user, pk)
+    require(access.may_edit_incident(user, incident))
+    initial = {
+        "prompt_reported_on": incident.prompt_reported_on,
+        "final_reported_on": incident.final_reported_on,
+        "people_notified_on": incident.people_notified_on,
+        "notification_note": incident.notification_note,
+        "close": incident.status == Incident.Status.CLOSED,
+    }
+    form = IncidentReportsForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_reports(user, incident, form.cleaned_data)
+        except ValidationError as error:
+            incident.refresh_from_db()
+            _add_error(form, error, REPORT_FIELDS)
+        else:
+            messages.success(request, _("The reports were recorded."))
+            return redirect(_incident_url(incident))
+    return render(
+        request,
+        "ledger/incident_reports.html",
+        {
+            "incident": incident,
+            "form": form,
+            "duties": incident_duties(incident, timezone.localdate()),
+        },
+    )

@@ -125,7 +125,7 @@ class TestLoadingTheDemo:
         usernames = [s.username for s in demo.SIGN_INS]
         roles = sorted(User.objects.filter(username__in=usernames).values_list("role", flat=True))
         assert sorted(set(roles)) == sorted(Role.values)
-        assert len(roles) == len(usernames) == 7
+        assert len(roles) == len(usernames) == 8
 
     def test_the_demo_passwords_pass_the_validators_and_sign_in(self, meeting: Meeting) -> None:
         for sign_in in demo.SIGN_INS:

@@ -469,6 +469,16 @@ def build_documents_world(
     MaterialDisclosure.objects.create(minutes=minutes, attachment=attachment, disclosed=True)
     PublishedMinutes.objects.create(
         minutes=minutes,
+        materials=[
+            {
+                "attachment_id": attachment.pk,
+                "title": "仕様書",
+                "name": "spec.pdf",
+                "disclosed": True,
+                "ground": "",
+                "consultation": "諮問第4号",
+            }
+        ],
         html="<p>会議録</p>",
         text="会議録",
         pdf=ContentFile(b"%PDF-1.4\n%%EOF\n", name="minutes.pdf"),

@@ -21,7 +21,11 @@ CATALOGS = sorted(SRC_DIR.glob("**/locale/ja/LC_MESSAGES/django.po"))
 
 def start_django(**env: str) -> subprocess.CompletedProcess[str]:
     """Start Django in a fresh interpreter with the given settings environment."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"MAMORI_SECRET_KEY", "DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MAMORI_SECRET_KEY", "MAMORI_DATA_KEYS", "DEBUG"}
+    }
     clean["DJANGO_SETTINGS_MODULE"] = "mamori.settings"
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
@@ -48,10 +52,24 @@ class TestSettings:
         assert result.returncode != 0
         assert "MAMORI_SECRET_KEY" in result.stderr
 
-    def test_start_with_a_secret_key_when_debug_is_off(self) -> None:
+    def test_refuse_to_start_without_data_keys_when_debug_is_off(self) -> None:
         result = start_django(DEBUG="0", MAMORI_SECRET_KEY="a-long-random-production-key-42")
+        assert result.returncode != 0
+        assert "MAMORI_DATA_KEYS" in result.stderr
+
+    def test_start_with_a_secret_key_and_data_keys_when_debug_is_off(self) -> None:
+        result = start_django(
+            DEBUG="0",
+            MAMORI_SECRET_KEY="a-long-random-production-key-42",
+            MAMORI_DATA_KEYS="k1:" + "A" * 43,
+        )
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == "started"
+
+    def test_refuse_to_start_with_a_malformed_data_key(self) -> None:
+        result = start_django(DEBUG="1", MAMORI_DATA_KEYS="k1:too-short")
+        assert result.returncode != 0
+        assert "MAMORI_DATA_KEYS" in result.stderr
 
     def test_start_without_a_secret_key_in_local_development(self) -> None:
         result = start_django(DEBUG="1")

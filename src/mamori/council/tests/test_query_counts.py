@@ -66,5 +66,8 @@ def test_lists_run_a_bounded_number_of_queries(
         reverse("consultations:consultation_list"),
         reverse("core:home"),
     ):
-        with django_assert_max_num_queries(20):
+        # The home page has a block per kind of work (meetings, consultations, follow-ups,
+        # contracts, erasures, carry-outs, incidents, room entries, exceptions): one or two
+        # queries each, however many rows.
+        with django_assert_max_num_queries(24):
             assert client.get(url).status_code == 200

@@ -146,8 +146,12 @@ class TestTheConsultationDocument:
         assert items.header[0] == "番号"
         names = ["".join(r.text for r in row[1]) for row in items.rows]
         assert names[:4] == ["氏名", "住所", "連絡先(電話番号等)", "障害の状況"]
-        # The fifth row is only planned, and says so beside its number.
-        assert [r.text for r in items.rows[4][0]] == ["5", "（予定）"]
+        # The fifth row is only planned, and says so after its item, not in the number column.
+        assert [r.text for r in items.rows[4][0]] == ["5"]
+        assert [r.text for r in items.rows[4][1]] == [
+            "ケース記録(就労支援の経過、手書き)",
+            "（予定）",
+        ]
 
     def test_headings_go_down_one_level_at_a_time(self, built: DemoDocuments) -> None:
         levels = [b.level for b in built.consultation_4.blocks if isinstance(b, Heading)]
@@ -175,7 +179,7 @@ class TestTheAnswerDocument:
         assert_in_order(
             text_of(built.answer_5),
             [
-                "平成２１年７月３０日付けで諮問のあった諮問第５号"
+                "平成２１年７月３０日付け２１東子総第５号で諮問のあった諮問第５号"
                 "「東村山市子育て総合支援センター入退室管理システムに係る再委託」について、"
                 "下記のとおり答申します。",
                 "記",
@@ -236,7 +240,7 @@ class TestTheMinutes:
                 "根本的な問題はおきていない。",
                 "以上",
                 "会議資料",
-                "この会議の資料(諮問書など)は、下記の理由によりホームページ等での公表はしません。",
+                "会議の資料は、下記の理由により公表しません。",
                 "【理由】",
                 "コンピュータシステムに不正侵入されるといったおそれがあるため。",
             ],

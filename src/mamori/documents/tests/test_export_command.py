@@ -16,9 +16,12 @@ from django.utils import timezone
 
 from mamori import testing
 from mamori.conftest import Personas
+from mamori.consultations.models import Opinion
 from mamori.core import demo
+from mamori.council import services as council_services
+from mamori.council.models import Council, Minutes
 from mamori.documents import redaction
-from mamori.documents.models import Redaction
+from mamori.documents.models import PublishedMinutes, Redaction
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +97,34 @@ class TestTheDemoDocuments:
             created_by=secretariat,
             created_at=timezone.now(),
         )
+        minutes = council_services.withdraw_minutes(actor=secretariat, minutes=meeting.minutes)
+        council_services.publish_minutes(actor=secretariat, minutes=minutes)
         internal, published = tmp_path / "internal.html", tmp_path / "published.html"
         export("minutes", "2009-3", "--format", "html", "-o", str(internal))
-        export("minutes", "2009-3", "--format", "html", "--published", "-o", str(published))
+        out = export("minutes", "2009-3", "--format", "html", "--published", "-o", str(published))
         assert "ハローワーク" in internal.read_text("utf-8")
         assert "ハローワーク" not in published.read_text("utf-8")
         assert redaction.WITHHELD_MARK in published.read_text("utf-8")
+        assert "平成21年度第3回" in out
+
+    def test_published_files_are_the_stored_ones_not_rendered_again(
+        self, loaded: None, tmp_path: Path
+    ) -> None:
+        meeting = demo.demo_meeting()
+        assert meeting is not None
+        snapshot = PublishedMinutes.objects.current().get(minutes__meeting=meeting)
+        # An edit after publication reaches the records, not what the public reads.
+        Opinion.objects.filter(meeting=meeting).update(text="公開後に書き換えた意見")
+        for fmt in ("pdf", "docx"):
+            target = tmp_path / f"published.{fmt}"
+            export("minutes", "2009-3", "--format", fmt, "--published", "-o", str(target))
+            stored = snapshot.pdf if fmt == "pdf" else snapshot.docx
+            with stored.open("rb") as handle:
+                assert target.read_bytes() == handle.read()
+        page = tmp_path / "published.html"
+        export("minutes", "2009-3", "--format", "html", "--published", "-o", str(page))
+        assert "公開後に書き換えた意見" not in page.read_text("utf-8")
+        assert snapshot.html in page.read_text("utf-8")
 
 
 class TestWhatItRefuses:
@@ -117,10 +142,31 @@ class TestWhatItRefuses:
         with pytest.raises(CommandError, match="第4号"):
             export("consultation", "第4号", "--council", "kojin", "-o", str(tmp_path / "x"))
 
-    def test_an_unknown_consultation_or_meeting(self, personas: Personas, tmp_path: Path) -> None:
+    def test_an_unknown_consultation_or_meeting_in_the_japanese_year(
+        self, personas: Personas, tmp_path: Path
+    ) -> None:
         for kind in ("consultation", "answer", "minutes"):
-            with pytest.raises(CommandError, match="2009"):
+            with pytest.raises(CommandError, match="平成21年度"):
                 export(kind, "2009-99", "--council", "kojin", "-o", str(tmp_path / "x"))
+        assert not (tmp_path / "x").exists()
+
+    def test_a_meeting_without_minutes(self, personas: Personas, tmp_path: Path) -> None:
+        council = Council.objects.get(slug="kojin")
+        meeting = testing.make_meeting(council, fiscal_year=2009, number=9)
+        Minutes.objects.filter(meeting=meeting).delete()
+        with pytest.raises(CommandError, match="第9回"):
+            export("minutes", "2009-9", "--council", "kojin", "-o", str(tmp_path / "x"))
+        assert not (tmp_path / "x").exists()
+
+    def test_published_minutes_that_are_not_published(
+        self, personas: Personas, tmp_path: Path
+    ) -> None:
+        council = Council.objects.get(slug="kojin")
+        testing.make_meeting(council, fiscal_year=2009, number=9)
+        with pytest.raises(CommandError, match="--published"):
+            export(
+                "minutes", "2009-9", "--council", "kojin", "--published", "-o", str(tmp_path / "x")
+            )
         assert not (tmp_path / "x").exists()
 
     def test_several_councils_need_a_choice(self, personas: Personas, tmp_path: Path) -> None:

@@ -72,12 +72,13 @@ def test_the_feed_lists_published_minutes(personas: Personas, meeting: Meeting) 
         assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}{element}") or "") == published
 
 
-def test_an_entry_summarises_the_published_text(personas: Personas, meeting: Meeting) -> None:
+def test_an_entry_summarises_when_where_and_what(personas: Personas, meeting: Meeting) -> None:
     publish(personas, meeting)
     (entry,) = entries(read_feed())
     summary = entry.findtext(f"{ATOM}summary") or ""
-    assert summary.startswith("平成21年度第3回個人情報保護運営審議会会議録")
-    assert len(summary) <= 201
+    assert summary.startswith("開催日時：平成21年8月6日")
+    assert "<br>開催場所：" in summary
+    assert "会議次第：1. " in summary
 
 
 def test_the_feed_never_shows_withheld_words(personas: Personas, meeting: Meeting) -> None:

@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mamori import testing
 from mamori.audit.models import AuditEvent
@@ -147,7 +148,7 @@ def test_a_failure_after_the_files_are_stored_leaves_no_file_behind(
         assert len(stored_files(meeting)) == 2  # both files were written before the row
         raise RuntimeError("the database refused the row")
 
-    monkeypatch.setattr(publication, "create_audited", refused)
+    monkeypatch.setattr(publication, "record", refused)
     with pytest.raises(RuntimeError):
         council_services.publish_minutes(actor=personas.secretariat, minutes=meeting.minutes)
     assert stored_files(meeting) == []
@@ -182,11 +183,17 @@ def test_republishing_makes_a_new_snapshot_that_the_public_sees(
     assert list(PublishedMinutes.objects.current()) == [second]
 
 
-def test_publishing_again_while_published_replaces_the_snapshot(
-    personas: Personas, meeting: Meeting
+def test_publishing_again_while_published_is_refused_and_keeps_the_snapshot(
+    client: Client, personas: Personas, meeting: Meeting
 ) -> None:
     first = publish(personas, meeting)
-    second = publish(personas, meeting)
+    client.force_login(personas.secretariat)
+    response = client.post(meeting_url(meeting, "minutes_publish"), follow=True)
+    refusal = gettext(
+        "The minutes are already published. To publish them again, withdraw them first."
+    )
+    assert refusal in response.content.decode()
     first.refresh_from_db()
-    assert first.withdrawn_at is not None
-    assert list(PublishedMinutes.objects.current()) == [second]
+    assert first.withdrawn_at is None
+    assert list(PublishedMinutes.objects.current()) == [first]
+    assert PublishedMinutes.objects.count() == 1

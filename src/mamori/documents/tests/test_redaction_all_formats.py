@@ -202,8 +202,12 @@ def mark_and_publish(meeting: Meeting, personas: Personas) -> Minutes:
     """The secretariat withholds the words and the 体制図, publishes the 承認願, publishes."""
     minutes = meeting.minutes
     secretariat = personas.secretariat
-    services.add_redaction(actor=secretariat, minutes=minutes, text=COMPANY, ground=ground(SECOND))
-    services.add_redaction(actor=secretariat, minutes=minutes, text=CODE, ground=ground(FIRST))
+    services.add_redaction(
+        actor=secretariat, minutes=minutes, text=COMPANY, ground=ground(SECOND), confirmed=True
+    )
+    services.add_redaction(
+        actor=secretariat, minutes=minutes, text=CODE, ground=ground(FIRST), confirmed=True
+    )
     for attachment in Attachment.objects.all():
         disclosed = attachment.title == "再委託承認願"
         services.set_material_disclosure(

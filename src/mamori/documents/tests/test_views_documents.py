@@ -72,7 +72,9 @@ class TestTheConsultationDocument:
         assert response.status_code == 200
         assert response["Content-Type"] == "text/html; charset=utf-8"
         assert response["Content-Disposition"].startswith("inline")
-        assert file_name(response) == f"諮問書_{consultation.key}.html"
+        assert file_name(response) == f"諮問書_平成21年度{consultation.label}.html"
+        # Old clients read the ASCII name.
+        assert f'filename="consultation_{consultation.key}.html"' in response["Content-Disposition"]
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Cache-Control"] == "private, no-store"
         page = response.content.decode()
@@ -86,7 +88,7 @@ class TestTheConsultationDocument:
         response = signed_in(personas.staff).get(consultation_url(consultation, "docx"))
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
-        assert file_name(response) == f"諮問書_{consultation.key}.docx"
+        assert file_name(response) == f"諮問書_平成21年度{consultation.label}.docx"
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
         assert "障害者就労支援事業業務委託について（諮問）" in text
 
@@ -96,7 +98,7 @@ class TestTheConsultationDocument:
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
-        assert file_name(response) == f"諮問書_{consultation.key}.pdf"
+        assert file_name(response) == f"諮問書_平成21年度{consultation.label}.pdf"
 
     def test_a_member_never_reads_the_departments_draft(self, personas: Personas) -> None:
         consultation, _meeting = on_agenda(personas)
@@ -152,7 +154,7 @@ class TestTheAnswerDocument:
         url = consultation_url(consultation, "docx", "answer_document")
         response = signed_in(personas.member).get(url)
         assert response.status_code == 200
-        assert file_name(response) == f"答申書_{consultation.key}.docx"
+        assert file_name(response) == f"答申書_平成21年度{consultation.label}.docx"
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
         assert "諮問どおり行うことを「可」とする。" in text
 
@@ -196,7 +198,7 @@ class TestTheMinutes:
         client = signed_in(personas.member)
         word = client.get(minutes_url(meeting, "docx"))
         assert word.status_code == 200
-        assert file_name(word) == f"会議録_{meeting.key}.docx"
+        assert file_name(word) == f"{meeting.title}会議録.docx"
         pdf = client.get(minutes_url(meeting, "pdf"))
         assert pdf.status_code == 200
         assert pdf.content.startswith(b"%PDF")

@@ -10,10 +10,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from mamori.consultations.models import Consultation
+from mamori.core import eras
 from mamori.council.models import Council, Meeting
 from mamori.documents import builders, formats
 from mamori.documents.model import Document
-from mamori.documents.views_documents import latest_answer
+from mamori.documents.models import PublishedMinutes
+from mamori.documents.render_html import standalone_page
 
 KINDS = ("consultation", "answer", "minutes")
 DEMO_COUNCIL = "kojin-hogo"
@@ -35,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--published",
             action="store_true",
-            help="minutes as published: withheld text and materials replaced by the mark",
+            help="minutes as published: the files of the current public snapshot",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,21 +53,95 @@ class Command(BaseCommand):
             )
         council = _council(options["council"])
         year, number = _key(options["key"])
+        path = Path(options["output"])
+        if options["published"]:
+            if kind != "minutes":
+                raise CommandError(_("Only minutes are published: --published is for minutes."))
+            snapshot = _snapshot(_meeting(council, year, number))
+            _write(path, _published_content(snapshot, fmt))
+            self.stdout.write(
+                _("Wrote the published %(title)s (published on %(date)s) to %(path)s.")
+                % {
+                    "title": snapshot.title or snapshot.minutes.meeting.title,
+                    "date": eras.format_date(eras.as_date(snapshot.published_at)),
+                    "path": path,
+                }
+            )
+            return
         try:
-            document = _document(council, kind, year, number, published=options["published"])
+            document = _document(council, kind, year, number)
             rendered = formats.render(document, fmt)
         except (builders.DocumentError, ImproperlyConfigured) as error:
             raise CommandError(str(error)) from error
-        path = Path(options["output"])
-        try:
-            path.write_bytes(rendered.content)
-        except OSError as error:
-            raise CommandError(
-                _("Cannot write %(path)s: %(problem)s") % {"path": path, "problem": error}
-            ) from error
+        _write(path, rendered.content)
         self.stdout.write(
             _("Wrote %(title)s to %(path)s.") % {"title": document.title, "path": path}
         )
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        raise CommandError(
+            _("Cannot write %(path)s: %(problem)s") % {"path": path, "problem": error}
+        ) from error
+
+
+def _fiscal_year(year: int) -> str:
+    """平成21年度; the number as written for a year no era names."""
+    try:
+        return eras.format_fiscal_year(year)
+    except (ValueError, OverflowError, LookupError):
+        return _("fiscal year %(year)s") % {"year": year}
+
+
+def _meeting(council: Council, year: int, number: int) -> Meeting:
+    meeting = Meeting.objects.filter(council=council, fiscal_year=year, number=number).first()
+    if meeting is None:
+        raise CommandError(
+            _("There is no meeting %(number)s in %(fiscal_year)s.")
+            % {"number": number, "fiscal_year": _fiscal_year(year)}
+        )
+    return meeting
+
+
+def _snapshot(meeting: Meeting) -> PublishedMinutes:
+    """The meeting's minutes as the public reads them now; refused when not published."""
+    snapshot = (
+        PublishedMinutes.objects.current()
+        .filter(minutes__meeting=meeting)
+        .select_related("minutes__meeting")
+        .order_by("-published_at", "-id")
+        .first()
+    )
+    if snapshot is None:
+        raise CommandError(
+            _(
+                "The minutes of %(meeting)s are not published; leave out --published for "
+                "the minutes as recorded."
+            )
+            % {"meeting": meeting.title}
+        )
+    return snapshot
+
+
+def _published_content(snapshot: PublishedMinutes, fmt: str) -> bytes:
+    """The file the public downloads (PDF, Word), or the published page as a whole HTML file:
+    what was stored at publication, not rendered again from today's records."""
+    if fmt == "html":
+        title = snapshot.title or snapshot.text.split("\n", 1)[0]
+        return standalone_page(snapshot.html, title=title).encode("utf-8")
+    stored = snapshot.pdf if fmt == "pdf" else snapshot.docx
+    try:
+        with stored.storage.open(stored.name or "", "rb") as handle:
+            content: bytes = handle.read()
+    except (OSError, ValueError) as error:
+        raise CommandError(
+            _("The published file %(name)s cannot be read: %(problem)s")
+            % {"name": stored.name, "problem": error}
+        ) from error
+    return content
 
 
 def _council(slug: str | None) -> Council:
@@ -98,26 +174,20 @@ def _key(key: str) -> tuple[int, int]:
         ) from error
 
 
-def _document(council: Council, kind: str, year: int, number: int, *, published: bool) -> Document:
+def _document(council: Council, kind: str, year: int, number: int) -> Document:
     if kind == "minutes":
-        meeting = Meeting.objects.filter(council=council, fiscal_year=year, number=number).first()
-        if meeting is None:
-            raise CommandError(
-                _("No meeting %(number)s in fiscal year %(year)s.")
-                % {"number": number, "year": year}
-            )
-        return builders.build_minutes(meeting, for_publication=published)
+        return builders.build_minutes(_meeting(council, year, number))
     consultation = Consultation.objects.filter(
         council=council, fiscal_year=year, number=number
     ).first()
     if consultation is None:
         raise CommandError(
-            _("No consultation %(number)s in fiscal year %(year)s.")
-            % {"number": number, "year": year}
+            _("There is no consultation %(number)s in %(fiscal_year)s.")
+            % {"number": number, "fiscal_year": _fiscal_year(year)}
         )
     if kind == "consultation":
         return builders.build_consultation(consultation)
-    decision = latest_answer(consultation)
+    decision = consultation.decisions.latest_answer()
     if decision is None:
         raise CommandError(
             _("%(label)s has not been answered yet.") % {"label": consultation.label}

@@ -1,0 +1,267 @@
+"""Entry records: the flags an entry carries (outside working hours, nobody authorized) and the
+reader of a door system's CSV export.
+
+An entry is outside working hours when it begins or ends before or after the city's working
+hours (settings.MAMORI_WORKING_HOURS, local time), or on a day the office is closed (weekends,
+national holidays, 29 December to 3 January: core.business_days). It is unauthorized when no
+authorization of the room, or of the room it stands in, is valid on the day it began for that
+person, matched by user, else by card id.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mamori.core.business_days import is_business_day
+from mamori.ledger.models import RoomAuthorization
+
+# Column names a door system's export may use, in Japanese or English, by the field they fill.
+HEADERS = {
+    "room_code": {"部屋コード", "room_code", "room code", "room"},
+    "card_id": {"カードid", "カード番号", "card_id", "card id", "card"},
+    "name": {"氏名", "name"},
+    "entered_at": {"入室", "入室日時", "entered_at", "entered at", "entered"},
+    "left_at": {"退室", "退室日時", "left_at", "left at", "left"},
+}
+REQUIRED_HEADERS = ("room_code", "entered_at")
+# 2026/11/20 8:45, 2026-11-20 08:45:00, 2026-11-20T08:45 (seconds optional).
+DATETIME = re.compile(
+    r"(?P<y>\d{4})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})[ T]+"
+    r"(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2}))?"
+)
+MAX_FIELD = {"room_code": 50, "card_id": 50, "name": 100}
+
+
+# Flags ----------------------------------------------------------------------------------------
+
+
+@cache
+def _parse_hours(text: str) -> tuple[dt.time, dt.time]:
+    start, end = (part.strip() for part in text.split("-", 1))
+    return dt.time.fromisoformat(start), dt.time.fromisoformat(end)
+
+
+def working_hours() -> tuple[dt.time, dt.time]:
+    """The office's working hours, as settings.MAMORI_WORKING_HOURS gives them ("08:30-17:15")."""
+    return _parse_hours(settings.MAMORI_WORKING_HOURS)
+
+
+def is_outside_hours(moment: dt.datetime) -> bool:
+    """Whether a moment falls outside working hours, or on a day the office is closed."""
+    local = timezone.localtime(moment)
+    if not is_business_day(local.date()):
+        return True
+    start, end = working_hours()
+    return not start <= local.time().replace(tzinfo=None) <= end
+
+
+def entry_outside_hours(entered_at: dt.datetime, left_at: dt.datetime | None) -> bool:
+    """An entry that began, or ended, outside working hours (staying late counts)."""
+    return is_outside_hours(entered_at) or (left_at is not None and is_outside_hours(left_at))
+
+
+def authorization_matches(
+    authorization: RoomAuthorization, day: dt.date, *, user_id: int | None, card_id: str
+) -> bool:
+    """Whether an authorization is valid on the day and names the person (user, else card)."""
+    if authorization.valid_from > day:
+        return False
+    if authorization.valid_until is not None and authorization.valid_until < day:
+        return False
+    if user_id is not None and authorization.user_id == user_id:
+        return True
+    return bool(card_id) and authorization.card_id == card_id
+
+
+def is_unauthorized(
+    authorizations: Iterable[RoomAuthorization],
+    entered_at: dt.datetime,
+    *,
+    user_id: int | None,
+    card_id: str,
+) -> bool:
+    """Nobody among the authorizations (of the room and its parent) matches the entry."""
+    day = timezone.localtime(entered_at).date()
+    return not any(
+        authorization_matches(a, day, user_id=user_id, card_id=card_id) for a in authorizations
+    )
+
+
+# The door system's CSV ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One row of a door system's export, read and checked (the room not yet looked up)."""
+
+    line: int
+    room_code: str
+    card_id: str
+    name: str
+    entered_at: dt.datetime
+    left_at: dt.datetime | None
+
+
+@dataclass
+class ParsedCsv:
+    rows: list[EntryRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def line_error(line: int, message: str) -> str:
+    return _("Line %(line)s: %(message)s") % {"line": line, "message": message}
+
+
+def decode(data: bytes) -> str:
+    """The text of an export: UTF-8 (with or without a BOM), else Shift_JIS (cp932).
+    ValidationError for binary content or bytes that are neither."""
+    if b"\x00" in data:
+        raise ValidationError(
+            _("This file is not a CSV text file: upload the door system's CSV export."),
+            code="type",
+        )
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(
+        _("This file could not be read as UTF-8 or Shift_JIS text: save it as CSV and retry."),
+        code="type",
+    )
+
+
+def _normalized(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    """Where each known column is, by field name; unknown columns are ignored."""
+    names = [_normalized(cell).lower() for cell in header]
+    columns: dict[str, int] = {}
+    for key, aliases in HEADERS.items():
+        for index, name in enumerate(names):
+            if name in aliases and key not in columns:
+                columns[key] = index
+    return columns
+
+
+def parse_datetime(text: str) -> dt.datetime | None:
+    """A date and time as door systems write it, in local time unless it says otherwise;
+    None when the text is not one."""
+    text = _normalized(text)
+    match = DATETIME.fullmatch(text)
+    try:
+        if match is not None:
+            parts = {k: int(v) for k, v in match.groupdict(default="0").items()}
+            value = dt.datetime(
+                parts["y"], parts["m"], parts["d"], parts["hh"], parts["mm"], parts["ss"]
+            )
+        else:
+            value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _cell(row: list[str], columns: dict[str, int], key: str) -> str:
+    index = columns.get(key)
+    if index is None or index >= len(row):
+        return ""
+    return _normalized(row[index])
+
+
+def _row(line: int, row: list[str], columns: dict[str, int]) -> tuple[EntryRow | None, list[str]]:
+    errors: list[str] = []
+    values = {key: _cell(row, columns, key) for key in HEADERS}
+    if not values["room_code"]:
+        errors.append(_("the room code is empty."))
+    if not values["card_id"] and not values["name"]:
+        errors.append(_("give the card id or the name of the person."))
+    for key, limit in MAX_FIELD.items():
+        if len(values[key]) > limit:
+            errors.append(
+                _("a value is too long (at most %(limit)s characters).") % {"limit": limit}
+            )
+    entered_at = parse_datetime(values["entered_at"]) if values["entered_at"] else None
+    if not values["entered_at"]:
+        errors.append(_("the time of entry is empty."))
+    elif entered_at is None:
+        errors.append(
+            _("the time of entry “%(value)s” is not a date and time (e.g. 2026/11/20 8:45).")
+            % {"value": values["entered_at"][:40]}
+        )
+    left_at = parse_datetime(values["left_at"]) if values["left_at"] else None
+    if values["left_at"] and left_at is None:
+        errors.append(
+            _("the time of leaving “%(value)s” is not a date and time (e.g. 2026/11/20 17:30).")
+            % {"value": values["left_at"][:40]}
+        )
+    if entered_at is not None and left_at is not None and left_at < entered_at:
+        errors.append(_("the time of leaving is before the time of entry."))
+    if errors or entered_at is None:
+        return None, [line_error(line, message) for message in errors]
+    entry = EntryRow(
+        line=line,
+        room_code=values["room_code"],
+        card_id=values["card_id"],
+        name=values["name"],
+        entered_at=entered_at,
+        left_at=left_at,
+    )
+    return entry, []
+
+
+def read_csv(data: bytes) -> ParsedCsv:
+    """Every row of an export read and checked, with line-numbered errors (in Japanese);
+    ValidationError when the file is not text. The first line is the header."""
+    text = decode(data)
+    parsed = ParsedCsv()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            parsed.errors.append(_("The file is empty."))
+            return parsed
+        columns = _columns(header)
+        missing = [key for key in REQUIRED_HEADERS if key not in columns]
+        if missing:
+            parsed.errors.append(
+                line_error(
+                    1,
+                    _(
+                        "the header must name the columns 部屋コード (room_code) and 入室 "
+                        "(entered_at); カードID (card_id), 氏名 (name) and 退室 (left_at) "
+                        "may follow."
+                    ),
+                )
+            )
+            return parsed
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            entry, errors = _row(reader.line_num, row, columns)
+            parsed.errors.extend(errors)
+            if entry is not None:
+                parsed.rows.append(entry)
+    except csv.Error:
+        parsed.errors.append(
+            line_error(reader.line_num, _("the line is not valid CSV (check the quotes)."))
+        )
+    if not parsed.rows and not parsed.errors:
+        parsed.errors.append(_("The file has no entries after its header."))
+    return parsed

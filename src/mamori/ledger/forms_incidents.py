@@ -1,0 +1,169 @@
+"""Forms for incidents (漏えい等): what happened, the questions of the reporting rule, and the
+dates of the reports and of the notification of the people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mamori.accounts.models import Department
+from mamori.core.access import department_ids_of
+from mamori.core.forms import WarekiDateField
+from mamori.ledger.deadlines import PEOPLE_THRESHOLD
+from mamori.ledger.models import Incident, IncidentKind, PersonalInformationFile
+from mamori.vendors.models import Contract
+
+CHOOSE = _("Choose…")
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+# The questions of 施行規則第43条, as the form asks them.
+QUESTIONS = {
+    "special_care": _(
+        "Does the data include special-care information (要配慮個人情報: for example illness, "
+        "disability, criminal record, beliefs)?"
+    ),
+    "financial_harm": _(
+        "Could the data be misused to cause financial harm (for example bank account or "
+        "card numbers, login passwords)?"
+    ),
+    "malicious": _(
+        "May it have been done with malicious intent (for example theft, unauthorized "
+        "access, taking data out to misuse it)?"
+    ),
+    "ordinance_special_care": _(
+        "Does the data include information the city's ordinance requires special care for "
+        "(条例要配慮個人情報)?"
+    ),
+    "suspected": _("Is it only a risk so far (not yet confirmed)?"),
+}
+
+
+def yes_no(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        initial="no",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer this question.")},
+    )
+
+
+class IncidentForm(forms.Form):
+    """An incident: what happened, to which file and how many people, and the questions that
+    decide whether it must be reported to the Commission."""
+
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        empty_label=CHOOSE,
+        error_messages={"required": _("Choose the department.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("For example: 利用登録者台帳の写しの誤送付"),
+        error_messages={"required": _("Enter a title for the incident.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("What happened to the data"),
+        choices=IncidentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether data leaked, was lost or damaged.")},
+    )
+    suspected = yes_no(QUESTIONS["suspected"])
+    what_happened = forms.CharField(
+        label=_("What happened"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Do not write the names of the people concerned."),
+        error_messages={"required": _("Describe what happened.")},
+    )
+    occurred_on = WarekiDateField(label=_("Day it occurred"), required=False)
+    discovered_on = WarekiDateField(
+        label=_("Day it became known"),
+        help_text=_("The report deadlines count from this day."),
+        error_messages={"required": _("Enter the day the incident became known.")},
+    )
+    people_count = forms.IntegerField(
+        label=_("Number of people concerned"),
+        min_value=0,
+        max_value=100_000_000,
+        error_messages={
+            "required": _("Enter the number of people concerned."),
+            "invalid": _("Enter the number of people as a whole number."),
+            "min_value": _("The number of people cannot be negative."),
+            "max_value": _("The number of people is too large."),
+        },
+    )
+    special_care = yes_no(QUESTIONS["special_care"])
+    financial_harm = yes_no(QUESTIONS["financial_harm"])
+    malicious = yes_no(QUESTIONS["malicious"])
+    ordinance_special_care = yes_no(QUESTIONS["ordinance_special_care"])
+    file = forms.ModelChoiceField(
+        label=_("Personal information file"),
+        queryset=PersonalInformationFile.objects.none(),
+        required=False,
+        empty_label=_("None"),
+    )
+    contract = forms.ModelChoiceField(
+        label=_("Contract (when a contractor caused it)"),
+        queryset=Contract.objects.none(),
+        required=False,
+        empty_label=_("None"),
+    )
+
+    def __init__(self, *args: Any, user: Any, incident: Incident | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["people_count"].help_text = str(
+            _("More than %(n)s people makes the incident one to report.") % {"n": PEOPLE_THRESHOLD}
+        )
+        if user.is_secretariat:
+            departments = Department.objects.all()
+        else:
+            departments = Department.objects.filter(pk__in=department_ids_of(user))
+        if incident is not None:
+            # The department of an incident is not changed.
+            del self.fields["department"]
+            ids = [incident.department_id]
+        else:
+            department_field: Any = self.fields["department"]
+            department_field.queryset = departments.order_by("pk")
+            department_field.initial = user.department_id
+            ids = list(departments.values_list("pk", flat=True))
+        file_field: Any = self.fields["file"]
+        file_field.queryset = PersonalInformationFile.objects.filter(department_id__in=ids)
+        contract_field: Any = self.fields["contract"]
+        contract_field.queryset = Contract.objects.filter(department_id__in=ids).select_related(
+            "vendor"
+        )
+        contract_field.label_from_instance = lambda c: f"{c.title}（{c.vendor.legal_name}）"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        occurred, discovered = cleaned.get("occurred_on"), cleaned.get("discovered_on")
+        if occurred and discovered and occurred > discovered:
+            self.add_error(
+                "occurred_on", _("The day it occurred cannot be after the day it became known.")
+            )
+        return cleaned
+
+
+class IncidentReportsForm(forms.Form):
+    """The dates of the prompt and final reports and of the notification of the people."""
+
+    prompt_reported_on = WarekiDateField(label=_("Prompt report (速報) made on"), required=False)
+    final_reported_on = WarekiDateField(label=_("Final report (確報) made on"), required=False)
+    people_notified_on = WarekiDateField(label=_("People notified on"), required=False)
+    notification_note = forms.CharField(
+        label=_("How people were notified, or why they could not be"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "When the people cannot be notified, say why and what was done instead "
+            "(for example: published on the city's website)."
+        ),
+    )
+    close = forms.BooleanField(label=_("Close the incident"), required=False)
