@@ -38,25 +38,32 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _contractor_vendor_id(user: Any) -> int | None:
+def vendor_id_of(user: Any) -> int | None:
+    """The vendor a contractor user works for, or None."""
     if not user.is_contractor:
         return None
     link = getattr(user, "vendor_link", None)
     return link.vendor_id if link is not None else None
 
 
+def contract_in_force_q(day: dt.date, prefix: str = "") -> Q:
+    """Contracts in force on a day (not ended early, the day within their period), as a filter
+    on Contract (prefix "" ) or through a relation (prefix "contracts__")."""
+    return Q(
+        **{
+            f"{prefix}status": "live",
+            f"{prefix}starts_on__lte": day,
+            f"{prefix}ends_on__gte": day,
+        }
+    )
+
+
 def _contractor_files_q(user: Any) -> Q:
     """Files under a contract of the user's vendor that is in force today."""
-    vendor_id = _contractor_vendor_id(user)
+    vendor_id = vendor_id_of(user)
     if vendor_id is None:
         return Q(pk__in=[])
-    today = _today()
-    return Q(
-        contracts__vendor_id=vendor_id,
-        contracts__status="live",
-        contracts__starts_on__lte=today,
-        contracts__ends_on__gte=today,
-    )
+    return Q(contracts__vendor_id=vendor_id) & contract_in_force_q(_today(), "contracts__")
 
 
 # Files --------------------------------------------------------------------------------------
@@ -119,10 +126,27 @@ def get_registrant_for_user(user: Any, pk: int) -> Registrant:
     return registrant
 
 
+def is_file_department_staff(user: Any, file: PersonalInformationFile) -> bool:
+    return bool(user.is_department_staff and file.department_id in department_ids_of(user))
+
+
 def may_approve_carry_out(user: Any, file: PersonalInformationFile) -> bool:
     """Staff of the file's department approve carry-outs and check returns; a contractor never
     approves its own."""
-    return bool(user.is_department_staff and file.department_id in department_ids_of(user))
+    return is_file_department_staff(user, file)
+
+
+def may_override(user: Any, file: PersonalInformationFile) -> bool:
+    """A provision under a legal exception is the city's decision: staff of the department."""
+    return is_file_department_staff(user, file)
+
+
+def may_change_file_contracts(user: Any, file: PersonalInformationFile | None) -> bool:
+    """Which contractors see a file's personal data is the department's decision, never the
+    secretariat's (which itself never sees it)."""
+    if not user.is_department_staff:
+        return False
+    return file is None or file.department_id in department_ids_of(user)
 
 
 def get_carry_out_for_user(user: Any, pk: int) -> CarryOut:
@@ -206,6 +230,24 @@ def may_edit_incident(user: Any, incident: Incident) -> bool:
 def overrides_visible_to(user: Any) -> QuerySet[Provision]:
     """Provisions made under a legal exception, for the secretariat and auditors."""
     require(user.is_secretariat or user.is_auditor)
-    return Provision.objects.filter(outcome=Provision.Outcome.OVERRIDDEN).select_related(
-        "registrant", "registrant__file", "registrant__file__department", "recipient", "recorded_by"
+    # Never load (and so never decrypt) the person's data for these readers.
+    return (
+        Provision.objects.filter(outcome=Provision.Outcome.OVERRIDDEN)
+        .select_related(
+            "registrant",
+            "registrant__file",
+            "registrant__file__department",
+            "recipient",
+            "recorded_by",
+        )
+        .defer(
+            "override_explanation",
+            "late_reason",
+            "registrant__name",
+            "registrant__name_kana",
+            "registrant__address",
+            "registrant__birth_date",
+            "registrant__phone",
+            "registrant__notes",
+        )
     )

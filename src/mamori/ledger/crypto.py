@@ -54,9 +54,10 @@ def parse_keys(spec: str) -> Keyring:
         if not part:
             continue
         key_id, sep, encoded = part.partition(":")
-        if not sep or not key_id.isalnum() or len(key_id) > 16:
+        if not sep or not (key_id.isascii() and key_id.isalnum()) or len(key_id) > 16:
             raise ImproperlyConfigured(
-                "MAMORI_DATA_KEYS: each entry is 'id:base64key' with a short alphanumeric id."
+                "MAMORI_DATA_KEYS: each entry is 'id:base64key' with a short id of ASCII "
+                "letters and digits."
             )
         try:
             key = _b64decode(encoded.strip())
@@ -64,7 +65,8 @@ def parse_keys(spec: str) -> Keyring:
             raise ImproperlyConfigured(f"MAMORI_DATA_KEYS: key {key_id} is not base64.") from error
         if len(key) != KEY_BYTES:
             raise ImproperlyConfigured(f"MAMORI_DATA_KEYS: key {key_id} must be 32 bytes.")
-        if key_id in keys:
+        # Ids differing only in case would confuse case-insensitive database matching.
+        if key_id.casefold() in {known.casefold() for known in keys}:
             raise ImproperlyConfigured(f"MAMORI_DATA_KEYS: key id {key_id} is listed twice.")
         keys[key_id] = key
         order.append(key_id)

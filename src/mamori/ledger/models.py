@@ -368,6 +368,17 @@ class Provision(models.Model):
     )
     # The circumstances may describe the person: encrypted.
     override_explanation = EncryptedTextField(_("circumstances"), blank=True)
+    # The refused provision an exception was recorded for (one exception per refusal).
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("exception to the refused provision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    # A provision recorded after the day it was made says why (it is decided on that day).
+    late_reason = EncryptedTextField(_("why it is recorded late"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -667,7 +678,8 @@ class Incident(models.Model):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=IncidentKind.choices)
     suspected = models.BooleanField(_("only a risk so far (おそれ)"), default=False)
-    what_happened = models.TextField(_("what happened"))
+    # Free text about what happened may name the people involved: encrypted.
+    what_happened = EncryptedTextField(_("what happened"))
     occurred_on = models.DateField(_("occurred on"), null=True, blank=True)
     discovered_on = models.DateField(_("known on"))
     people_count = models.PositiveIntegerField(_("number of people"))
@@ -680,7 +692,7 @@ class Incident(models.Model):
     prompt_reported_on = models.DateField(_("prompt report (速報) made on"), null=True, blank=True)
     final_reported_on = models.DateField(_("final report (確報) made on"), null=True, blank=True)
     people_notified_on = models.DateField(_("people notified on"), null=True, blank=True)
-    notification_note = models.TextField(
+    notification_note = EncryptedTextField(
         _("how people were notified, or why they could not be"), blank=True
     )
     status = models.CharField(
