@@ -7,7 +7,8 @@ registration form typed into a PC database; the contractor (社会福祉法人�
 (「利用者が提供を拒否した個人情報は原則、提供しない」); carry-out is on paper only; entry to the
 room where the records are kept is logged. The registrants are fictitious (見本 = sample).
 Dates count back from the day the demo is built, so the overdue carry-out is overdue and the
-final report (確報) still pending whenever it is built.
+final report (確報) still pending whenever it is built; times are office hours on days the
+office is open, whatever the hour the demo is built.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone, translation
 
 from mamori.accounts.models import Role, User
-from mamori.audit.writes import create_audited
+from mamori.audit.writes import create_audited, update_audited
 from mamori.consultations.models import Consultation
 from mamori.core import business_days, demo_vendors
 from mamori.ledger import services
@@ -199,10 +200,17 @@ PROVISIONS: tuple[ProvisionSeed, ...] = (
     ProvisionSeed("S-0003", SCHOOL, (BASIC,), SCHOOL_CHECK, 14),
 )
 
+# The demo's provisions are dated in the past, so each says why it is recorded late.
+LATE_REASON = "紙の提供記録簿から、Mamori の運用開始時に転記した。"
+
 ROOM = ("就労支援センター 記録保管室", "SHUROU-R1")
 CABINET = ("利用登録者台帳 保管庫(施錠)", "SHUROU-C1")
 # Someone the door system saw who is not authorized for the room.
 STRANGER = ("見本清掃サービス 作業員", "C-0999")
+# The door system's cards of the department's staff member and of the coordinator: their
+# authorizations and entries carry them, so the door system's exports match.
+STAFF_CARD = "C-0101"
+COORDINATOR_CARD = "C-0102"
 # Business days of entries in the last week: the entries of the demo's people.
 ENTRY_DAYS = 5
 PROMPT_REPORT_AFTER_DAYS = 2
@@ -335,6 +343,7 @@ def _load_provisions(
             purpose=purposes[p.purpose],
             item_groups=[groups[name] for name in p.groups],
             provided_on=today - p.days_ago * DAY,
+            late_reason=LATE_REASON,
         )
 
 
@@ -342,12 +351,32 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TOKYO)
 
 
+def _business_day_before(day: dt.date) -> dt.date:
+    """The last day the office is open, on or before `day`."""
+    while not business_days.is_business_day(day):
+        day -= DAY
+    return day
+
+
+def _date_carry_out(carry_out: Any, requested_at: dt.datetime) -> None:
+    """A carry-out is asked for and approved before it leaves: the demo, loaded later, dates
+    the request and the approval to that morning (audited as the demo's own correction)."""
+    update_audited(
+        carry_out,
+        actor=None,
+        use_case=USE_CASE,
+        recorded_at=requested_at,
+        approved_at=requested_at + dt.timedelta(minutes=20),
+    )
+
+
 def _load_carry_outs(
     staff: User, coordinator: User, file: PersonalInformationFile, contract: Contract
 ) -> None:
-    """Paper only, as the answer allows: one back the same day, one not back by its time."""
-    now = timezone.now().astimezone(TOKYO)
-    day = now.date() - 10 * DAY
+    """Paper only, as the answer allows: one back the same day, one not back by its time.
+    Both leave in office hours (9:00 to 16:00) on days the office is open."""
+    today = timezone.localdate()
+    day = _business_day_before(today - 10 * DAY)
     returned = services.request_carry_out(
         actor=coordinator,
         file=file,
@@ -363,7 +392,8 @@ def _load_carry_outs(
     )
     services.approve_carry_out(actor=staff, carry_out=returned)
     services.return_carry_out(actor=staff, carry_out=returned, returned_at=_at(day, 15, 30))
-    leaves = (now - 3 * DAY).replace(minute=0, second=0, microsecond=0)
+    _date_carry_out(returned, _at(day, 9))
+    late_day = _business_day_before(today - 3 * DAY)
     overdue = services.request_carry_out(
         actor=coordinator,
         file=file,
@@ -373,11 +403,12 @@ def _load_carry_outs(
         purpose="ハローワークでの職業相談への同行",
         destination="ハローワーク(公共職業安定所)",
         carried_by=coordinator,
-        leaves_at=leaves,
-        due_back_at=leaves + dt.timedelta(hours=6),
+        leaves_at=_at(late_day, 10),
+        due_back_at=_at(late_day, 15),
         contract=contract,
     )
     services.approve_carry_out(actor=staff, carry_out=overdue)
+    _date_carry_out(overdue, _at(late_day, 9))
 
 
 def _entry_days(today: dt.date) -> list[dt.date]:
@@ -408,17 +439,22 @@ def _load_room(
     )
     days = _entry_days(today)
     valid_from = min(days[0], today - 60 * DAY)
+    cards = {staff.pk: STAFF_CARD, coordinator.pk: COORDINATOR_CARD}
     for user in (staff, coordinator):
-        services.authorize(actor=staff, room=room, user=user, valid_from=valid_from)
-    services.authorize(actor=staff, room=cabinet, user=coordinator, valid_from=valid_from)
+        services.authorize(
+            actor=staff, room=room, user=user, card_id=cards[user.pk], valid_from=valid_from
+        )
+    services.authorize(
+        actor=staff, room=cabinet, user=coordinator, card_id=COORDINATOR_CARD, valid_from=valid_from
+    )
     for number, day in enumerate(days):
-        _enter(coordinator, room, coordinator, _at(day, 9, 5), _at(day, 9, 40))
+        _enter(coordinator, room, coordinator, _at(day, 9, 5), _at(day, 9, 40), cards)
         if number % 2 == 0:
-            _enter(coordinator, cabinet, coordinator, _at(day, 9, 10), _at(day, 9, 20))
+            _enter(coordinator, cabinet, coordinator, _at(day, 9, 10), _at(day, 9, 20), cards)
         if number in {1, 3}:
-            _enter(staff, room, staff, _at(day, 14), _at(day, 14, 25))
+            _enter(staff, room, staff, _at(day, 14), _at(day, 14, 25), cards)
     # Flagged: back in the evening, and someone whose card is not authorized.
-    _enter(coordinator, room, coordinator, _at(days[2], 19, 40), _at(days[2], 20, 5))
+    _enter(coordinator, room, coordinator, _at(days[2], 19, 40), _at(days[2], 20, 5), cards)
     services.record_entry(
         actor=staff,
         room=room,
@@ -431,9 +467,21 @@ def _load_room(
 
 
 def _enter(
-    actor: User, room: Room, user: User, entered_at: dt.datetime, left_at: dt.datetime
+    actor: User,
+    room: Room,
+    user: User,
+    entered_at: dt.datetime,
+    left_at: dt.datetime,
+    cards: dict[int, str],
 ) -> None:
-    services.record_entry(actor=actor, room=room, user=user, entered_at=entered_at, left_at=left_at)
+    services.record_entry(
+        actor=actor,
+        room=room,
+        user=user,
+        card_id=cards[user.pk],
+        entered_at=entered_at,
+        left_at=left_at,
+    )
 
 
 def _load_incident(

@@ -10,13 +10,15 @@ Sources (the Personal Information Protection Commission's rules and guidance for
   malicious intent (不正の目的), (4) more than 100 people, (5) 条例要配慮個人情報 — each "including
   the risk of it" (発生したおそれがある事態を含む), so a suspected incident counts the same.
 - 同規則 第44条 (and the PPC guidance 「個人情報の保護に関する法律についてのガイドライン
-  (行政機関等編)」 on 漏えい等の報告): a prompt report (速報) 「速やかに」 — the guidance reads
-  this as about 3 to 5 days from knowing of it — and a final report (確報) within 30 days, or
-  60 days for an incident possibly caused with malicious intent. The prompt report's days are
-  settings.MAMORI_INCIDENT_PROMPT_REPORT_DAYS.
-- The day counts from the day the incident became known; a last day that falls on a day the
-  office is closed (weekends, holidays, 29 December to 3 January: 行政機関の休日に関する法律
-  第2条) moves to the next day it is open, as the guidance says for the final report.
+  (行政機関等編)」 on 漏えい等の報告, which follows 通則編 3-5-3-3 and 3-5-3-4): a prompt report
+  (速報) 「速やかに」 — the guidance reads this as about 3 to 5 days from knowing of it — and a
+  final report (確報) within 30 days, or 60 days for an incident possibly caused with malicious
+  intent. The prompt report's days are settings.MAMORI_INCIDENT_PROMPT_REPORT_DAYS.
+- How the days count (3-5-3-3, 3-5-3-4): the day the incident became known (「知った」日) is
+  day 1, so the 30th day is that day + 29 (the 60th, + 59; the prompt report's Nth, + N - 1);
+  a 30th or 60th day that falls on a Saturday, Sunday, national holiday or the year-end
+  closure (29 December to 3 January: 行政機関の休日に関する法律 第2条) moves to the next day
+  the office is open. The prompt report's last day is moved the same way.
 """
 
 from __future__ import annotations
@@ -143,31 +145,57 @@ def triggers_of(incident: Incident) -> list[str]:
     """Which cases of 施行規則第43条 apply, as sentences."""
     triggers: list[str] = []
     if incident.special_care:
-        triggers.append(_("Special-care personal information (要配慮個人情報) is involved."))
+        triggers.append(
+            _(
+                "Special-care personal information (要配慮個人情報) is involved "
+                "(Enforcement Rules, Article 43, item 1)."
+            )
+        )
     if incident.financial_harm:
-        triggers.append(_("The data could be misused to cause financial harm."))
+        triggers.append(
+            _(
+                "The data could be misused to cause financial harm "
+                "(Enforcement Rules, Article 43, item 2)."
+            )
+        )
     if incident.malicious:
-        triggers.append(_("It may have been done with malicious intent (不正の目的)."))
+        triggers.append(
+            _(
+                "It may have been done with malicious intent (不正の目的) "
+                "(Enforcement Rules, Article 43, item 3)."
+            )
+        )
     if incident.people_count > PEOPLE_THRESHOLD:
         triggers.append(
-            _("More than %(threshold)s people are involved (%(count)s).")
+            _(
+                "More than %(threshold)s people are involved (%(count)s; "
+                "Enforcement Rules, Article 43, item 4)."
+            )
             % {"threshold": PEOPLE_THRESHOLD, "count": incident.people_count}
         )
     if incident.ordinance_special_care:
         triggers.append(
-            _("Information the city's ordinance requires special care for is involved.")
+            _(
+                "Information the city's ordinance requires special care for is involved "
+                "(Enforcement Rules, Article 43, item 5)."
+            )
         )
     return triggers
 
 
+def nth_day(known_on: dt.date, days: int) -> dt.date:
+    """The `days`-th day counting the day the incident became known as day 1."""
+    return known_on + dt.timedelta(days=max(days, 1) - 1)
+
+
 def prompt_report_due(discovered_on: dt.date) -> dt.date:
     days = settings.MAMORI_INCIDENT_PROMPT_REPORT_DAYS
-    return next_business_day(discovered_on + dt.timedelta(days=days))
+    return next_business_day(nth_day(discovered_on, days))
 
 
 def final_report_due(discovered_on: dt.date, *, malicious: bool) -> dt.date:
     days = FINAL_REPORT_DAYS_MALICIOUS if malicious else FINAL_REPORT_DAYS
-    return next_business_day(discovered_on + dt.timedelta(days=days))
+    return next_business_day(nth_day(discovered_on, days))
 
 
 def incident_duties(incident: Incident, today: dt.date) -> IncidentDuties:

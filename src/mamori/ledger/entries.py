@@ -2,16 +2,21 @@
 reader of a door system's CSV export.
 
 An entry is outside working hours when it begins or ends before or after the city's working
-hours (settings.MAMORI_WORKING_HOURS, local time), or on a day the office is closed (weekends,
-national holidays, 29 December to 3 January: core.business_days). It is unauthorized when no
-authorization of the room, or of the room it stands in, is valid on the day it began for that
-person, matched by user, else by card id.
+hours (settings.MAMORI_WORKING_HOURS, local time), on a day the office is closed (weekends,
+national holidays, 29 December to 3 January: core.business_days), or when the stay runs over
+from one day to another (a night or a weekend inside counts, even if both ends fall within
+hours). It is unauthorized when no authorization of the room, or of the room it stands in, is
+valid on the day it began for that person, matched by user, else by card id, else — for an
+authorization that has no card id — by the exact normalised name (text.search_key); an entry
+matched only by name is not unauthorized, but is shown as 「カードID未登録」 so the card id gets
+recorded.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import enum
 import io
 import re
 import unicodedata
@@ -25,7 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mamori.core.business_days import is_business_day
-from mamori.ledger.models import RoomAuthorization
+from mamori.ledger.models import EntryRecord, RoomAuthorization
+from mamori.ledger.text import search_key
 
 # Column names a door system's export may use, in Japanese or English, by the field they fill.
 HEADERS = {
@@ -42,6 +48,8 @@ DATETIME = re.compile(
     r"(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2}))?"
 )
 MAX_FIELD = {"room_code": 50, "card_id": 50, "name": 100}
+# Entries one import may hold (a month of a busy door is a few thousand).
+MAX_ROWS = 20_000
 
 
 # Flags ----------------------------------------------------------------------------------------
@@ -68,21 +76,75 @@ def is_outside_hours(moment: dt.datetime) -> bool:
 
 
 def entry_outside_hours(entered_at: dt.datetime, left_at: dt.datetime | None) -> bool:
-    """An entry that began, or ended, outside working hours (staying late counts)."""
-    return is_outside_hours(entered_at) or (left_at is not None and is_outside_hours(left_at))
+    """An entry that began or ended outside working hours, or whose stay ran over from one day
+    to another (so across a night, and any closed day, in between)."""
+    if is_outside_hours(entered_at):
+        return True
+    if left_at is None:
+        return False
+    entered_day = timezone.localtime(entered_at).date()
+    return is_outside_hours(left_at) or timezone.localtime(left_at).date() != entered_day
+
+
+class Match(enum.Enum):
+    """How an entry was matched to an authorization."""
+
+    USER = "user"
+    CARD = "card"
+    NAME = "name"  # an authorization without a card id, by the person's normalised name
+
+
+def _valid_on(authorization: RoomAuthorization, day: dt.date) -> bool:
+    if authorization.valid_from > day:
+        return False
+    return authorization.valid_until is None or authorization.valid_until >= day
+
+
+def _authorized_name(authorization: RoomAuthorization) -> str:
+    """The name an authorization goes by: its person's name, else its user's name."""
+    if authorization.person_name:
+        return authorization.person_name
+    user = authorization.user
+    return str(getattr(user, "display_name", "") or "") if user is not None else ""
 
 
 def authorization_matches(
-    authorization: RoomAuthorization, day: dt.date, *, user_id: int | None, card_id: str
-) -> bool:
-    """Whether an authorization is valid on the day and names the person (user, else card)."""
-    if authorization.valid_from > day:
-        return False
-    if authorization.valid_until is not None and authorization.valid_until < day:
-        return False
+    authorization: RoomAuthorization,
+    day: dt.date,
+    *,
+    user_id: int | None,
+    card_id: str,
+    name: str = "",
+) -> Match | None:
+    """Whether an authorization is valid on the day and names the person: by user, by card,
+    or (only when it has no card id) by exact normalised name."""
+    if not _valid_on(authorization, day):
+        return None
     if user_id is not None and authorization.user_id == user_id:
-        return True
-    return bool(card_id) and authorization.card_id == card_id
+        return Match.USER
+    if card_id and authorization.card_id == card_id:
+        return Match.CARD
+    key = search_key(name)
+    if key and not authorization.card_id and search_key(_authorized_name(authorization)) == key:
+        return Match.NAME
+    return None
+
+
+def match_entry(
+    authorizations: Iterable[RoomAuthorization],
+    entered_at: dt.datetime,
+    *,
+    user_id: int | None,
+    card_id: str,
+    name: str = "",
+) -> Match | None:
+    """The best match among the authorizations (user, then card, then name), or None."""
+    day = timezone.localtime(entered_at).date()
+    found = {
+        authorization_matches(a, day, user_id=user_id, card_id=card_id, name=name)
+        for a in authorizations
+    }
+    return next((m for m in Match if m in found), None)
 
 
 def is_unauthorized(
@@ -91,12 +153,26 @@ def is_unauthorized(
     *,
     user_id: int | None,
     card_id: str,
+    name: str = "",
 ) -> bool:
     """Nobody among the authorizations (of the room and its parent) matches the entry."""
-    day = timezone.localtime(entered_at).date()
-    return not any(
-        authorization_matches(a, day, user_id=user_id, card_id=card_id) for a in authorizations
+    match = match_entry(authorizations, entered_at, user_id=user_id, card_id=card_id, name=name)
+    return match is None
+
+
+def card_id_not_registered(entry: EntryRecord, authorizations: Iterable[RoomAuthorization]) -> bool:
+    """An entry let in only because its name matches an authorization that has no card id:
+    shown as 「カードID未登録」 rather than 「権限なし」."""
+    if entry.unauthorized or entry.user_id is not None:
+        return False
+    match = match_entry(
+        authorizations,
+        entry.entered_at,
+        user_id=None,
+        card_id=entry.card_id,
+        name=entry.person_name,
     )
+    return match is Match.NAME
 
 
 # The door system's CSV ------------------------------------------------------------------------
@@ -117,7 +193,16 @@ class EntryRow:
 @dataclass
 class ParsedCsv:
     rows: list[EntryRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    # (line, message with its 「n行目：」 prefix); line 0 for the file as a whole.
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append((line, line_error(line, message) if line else message))
+
+    @property
+    def errors(self) -> list[str]:
+        """Every problem, in line order."""
+        return [message for _line, message in sorted(self.problems, key=lambda p: p[0])]
 
 
 def line_error(line: int, message: str) -> str:
@@ -169,8 +254,10 @@ def parse_datetime(text: str) -> dt.datetime | None:
             value = dt.datetime(
                 parts["y"], parts["m"], parts["d"], parts["hh"], parts["mm"], parts["ss"]
             )
-        else:
+        elif ":" in text:
             value = dt.datetime.fromisoformat(text)
+        else:
+            return None  # a date alone ("2026-11-20") is not read as midnight
     except ValueError:
         return None
     if timezone.is_naive(value):
@@ -186,6 +273,7 @@ def _cell(row: list[str], columns: dict[str, int], key: str) -> str:
 
 
 def _row(line: int, row: list[str], columns: dict[str, int]) -> tuple[EntryRow | None, list[str]]:
+    """The row read and checked, or None and its problems (without the line prefix)."""
     errors: list[str] = []
     values = {key: _cell(row, columns, key) for key in HEADERS}
     if not values["room_code"]:
@@ -214,7 +302,7 @@ def _row(line: int, row: list[str], columns: dict[str, int]) -> tuple[EntryRow |
     if entered_at is not None and left_at is not None and left_at < entered_at:
         errors.append(_("the time of leaving is before the time of entry."))
     if errors or entered_at is None:
-        return None, [line_error(line, message) for message in errors]
+        return None, errors
     entry = EntryRow(
         line=line,
         room_code=values["room_code"],
@@ -226,6 +314,13 @@ def _row(line: int, row: list[str], columns: dict[str, int]) -> tuple[EntryRow |
     return entry, []
 
 
+def _too_many_rows() -> str:
+    return _(
+        "The file has more than %(max)s entries: split it into several files (for example "
+        "by month) and import them one by one."
+    ) % {"max": f"{MAX_ROWS:,}"}
+
+
 def read_csv(data: bytes) -> ParsedCsv:
     """Every row of an export read and checked, with line-numbered errors (in Japanese);
     ValidationError when the file is not text. The first line is the header."""
@@ -235,33 +330,36 @@ def read_csv(data: bytes) -> ParsedCsv:
     try:
         header = next(reader, None)
         if header is None:
-            parsed.errors.append(_("The file is empty."))
+            parsed.add(0, _("The file is empty."))
             return parsed
         columns = _columns(header)
         missing = [key for key in REQUIRED_HEADERS if key not in columns]
         if missing:
-            parsed.errors.append(
-                line_error(
-                    1,
-                    _(
-                        "the header must name the columns 部屋コード (room_code) and 入室 "
-                        "(entered_at); カードID (card_id), 氏名 (name) and 退室 (left_at) "
-                        "may follow."
-                    ),
-                )
+            parsed.add(
+                1,
+                _(
+                    "the header must name the columns 部屋コード (room_code) and 入室 "
+                    "(entered_at); カードID (card_id), 氏名 (name) and 退室 (left_at) "
+                    "may follow."
+                ),
             )
             return parsed
+        count = 0
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
-            entry, errors = _row(reader.line_num, row, columns)
-            parsed.errors.extend(errors)
+            count += 1
+            if count > MAX_ROWS:
+                parsed.add(0, _too_many_rows())
+                return parsed
+            line = reader.line_num
+            entry, errors = _row(line, row, columns)
+            for message in errors:
+                parsed.add(line, message)
             if entry is not None:
                 parsed.rows.append(entry)
     except csv.Error:
-        parsed.errors.append(
-            line_error(reader.line_num, _("the line is not valid CSV (check the quotes)."))
-        )
-    if not parsed.rows and not parsed.errors:
-        parsed.errors.append(_("The file has no entries after its header."))
+        parsed.add(reader.line_num, _("the line is not valid CSV (check the quotes)."))
+    if not parsed.rows and not parsed.problems:
+        parsed.add(0, _("The file has no entries after its header."))
     return parsed

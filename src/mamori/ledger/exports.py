@@ -15,12 +15,13 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from mamori.ledger.models import PersonalInformationFile
+from mamori.ledger.services.files import default_agency_name
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,6 +37,20 @@ def _yes_no(flag: bool) -> str:
     return _("Included") if flag else _("Not included")
 
 
+def not_applicable() -> str:
+    """What the register says for an item that does not apply (該当なし)."""
+    return pgettext("register", "None")
+
+
+def _or_none(text: str) -> str:
+    return text.strip() or not_applicable()
+
+
+def agency_of(file: PersonalInformationFile) -> str:
+    """The public body keeping the file, the city's mayor when a file predates the item."""
+    return file.agency_name.strip() or default_agency_name()
+
+
 @dataclass(frozen=True)
 class Column:
     header: object  # a lazy translation
@@ -43,9 +58,11 @@ class Column:
     width: int
 
 
-# The columns of the register, in the order of the statutory 個人情報ファイル簿.
+# The columns of the register, in the order of the statutory 個人情報ファイル簿 (法第75条第1項,
+# 施行令第20条), then the city's own items (retention, remarks).
 COLUMNS: tuple[Column, ...] = (
     Column(pgettext_lazy("register", "Name of the file"), lambda f: f.name, 30),
+    Column(pgettext_lazy("register", "Name of the public body"), agency_of, 16),
     Column(
         pgettext_lazy("register", "Office in charge of the work the file is used for"),
         lambda f: f.department.full_name,
@@ -60,16 +77,38 @@ COLUMNS: tuple[Column, ...] = (
         lambda f: _yes_no(f.contains_special_care),
         16,
     ),
-    Column(pgettext_lazy("register", "Regular recipients"), lambda f: f.regular_recipients, 30),
+    Column(
+        pgettext_lazy("register", "Regular recipients"),
+        lambda f: _or_none(f.regular_recipients),
+        30,
+    ),
     Column(
         pgettext_lazy("register", "Office receiving requests for disclosure and the like"),
-        lambda f: f.request_office,
+        lambda f: _or_none(f.request_office),
+        30,
+    ),
+    Column(
+        pgettext_lazy(
+            "register", "Special procedures for correction and suspension under other laws"
+        ),
+        lambda f: _or_none(f.special_procedures),
         30,
     ),
     Column(pgettext_lazy("register", "Kind of file"), lambda f: str(f.get_form_display()), 22),
+    Column(
+        pgettext_lazy("register", "Anonymously processed information held by public bodies"),
+        lambda f: _or_none(f.anonymized_information),
+        30,
+    ),
     Column(pgettext_lazy("register", "Retention period"), lambda f: f.retention, 16),
-    Column(pgettext_lazy("register", "Remarks"), lambda f: f.remarks, 30),
+    Column(pgettext_lazy("register", "Remarks"), lambda f: _or_none(f.remarks), 30),
 )
+
+
+def register_rows(file: PersonalInformationFile) -> list[tuple[str, str]]:
+    """The file's register as (item, value) pairs in the statutory order, as published."""
+    return [(str(column.header), column.value(file) or "") for column in COLUMNS]
+
 
 SHEET_TITLE = gettext_lazy("Personal information file register")
 
@@ -81,10 +120,6 @@ def headers() -> list[str]:
 def rows(files: Iterable[PersonalInformationFile]) -> list[list[str]]:
     """One row a file, every cell neutralised."""
     return [[neutralised(column.value(file) or "") for column in COLUMNS] for file in files]
-
-
-def _ordered(files: Iterable[PersonalInformationFile]) -> list[PersonalInformationFile]:
-    return list(files)
 
 
 def as_csv(files: Iterable[PersonalInformationFile]) -> bytes:
@@ -126,7 +161,7 @@ def filename(fmt: str) -> str:
 
 def export_response(files: Iterable[PersonalInformationFile], fmt: str) -> HttpResponse:
     """The files as a download in fmt ("csv" or "xlsx"), under a Japanese file name."""
-    listed = _ordered(files)
+    listed = list(files)
     if fmt == "xlsx":
         response = HttpResponse(as_xlsx(listed), content_type=XLSX_TYPE)
     else:

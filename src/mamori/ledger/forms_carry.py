@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mamori.accounts.models import Role, User
+from mamori.ledger import access
 from mamori.ledger.models import Medium, PersonalInformationFile
 from mamori.ledger.rules import RuleVerdict
 from mamori.vendors.forms import CHOOSE, ContractChoiceField, DateField, errors
@@ -23,12 +24,11 @@ TIME_ERRORS = {"invalid": _("Enter the time as hours and minutes, for example 13
 def carriers_for(file: PersonalInformationFile, actor: Any) -> QuerySet[User]:
     """Who may carry the file out: staff of its department and users of its contractors
     (a contractor records carry-outs of its own people only)."""
-    today = timezone.localdate()
-    live = file.contracts.filter(status="live", starts_on__lte=today, ends_on__gte=today)
+    live = file.contracts.filter(access.contract_in_force_q(timezone.localdate()))
     vendor_ids = set(live.values_list("vendor_id", flat=True))
     if actor.is_contractor:
-        link = getattr(actor, "vendor_link", None)
-        vendor_ids &= {link.vendor_id} if link is not None else set()
+        own = access.vendor_id_of(actor)
+        vendor_ids &= {own} if own is not None else set()
         staff = Q(pk__in=[])
     else:
         staff = Q(role=Role.DEPARTMENT_STAFF, department_id__in=file.department.subtree_ids())
@@ -168,6 +168,13 @@ class ReturnForm(forms.Form):
         widget=TIME_INPUT,
         error_messages={"required": _("Enter the time it came back."), **TIME_ERRORS},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Usually recorded as it comes back: now, to the minute.
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["returned_on"].initial = now.date()
+        self.fields["returned_time"].initial = now.time()
 
     def returned_at(self) -> dt.datetime:
         return _moment(self.cleaned_data["returned_on"], self.cleaned_data["returned_time"])

@@ -16,6 +16,7 @@ from mamori.accounts.models import Department
 from mamori.consultations.models import Consultation, Decision
 from mamori.core import eras
 from mamori.ledger.models import ItemGroup, PersonalInformationFile, ProvisionPurpose, Recipient
+from mamori.ledger.services.files import default_agency_name
 from mamori.vendors.forms import (
     CHOOSE,
     DepartmentChoiceField,
@@ -24,9 +25,11 @@ from mamori.vendors.forms import (
 )
 from mamori.vendors.models import Contract
 
-# The fields in the order of the statutory 個人情報ファイル簿, then what Mamori adds.
+# The fields in the order of the statutory 個人情報ファイル簿 (法第75条, 施行令第20条), then
+# what Mamori adds.
 REGISTER_ORDER = [
     "name",
+    "agency_name",
     "department",
     "purpose",
     "items",
@@ -35,7 +38,9 @@ REGISTER_ORDER = [
     "contains_special_care",
     "regular_recipients",
     "request_office",
+    "special_procedures",
     "form",
+    "anonymized_information",
     "retention",
     "remarks",
     "consultation",
@@ -115,10 +120,13 @@ class FileForm(forms.ModelForm[PersonalInformationFile]):
             "data_subjects": forms.Textarea(attrs={"rows": 2}),
             "sources": forms.Textarea(attrs={"rows": 2}),
             "regular_recipients": forms.Textarea(attrs={"rows": 2}),
+            "special_procedures": forms.Textarea(attrs={"rows": 2}),
+            "anonymized_information": forms.Textarea(attrs={"rows": 2}),
             "remarks": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
             "name": pgettext_lazy("register", "Name of the file"),
+            "agency_name": pgettext_lazy("register", "Name of the public body"),
             "purpose": pgettext_lazy("register", "Purpose of use"),
             "items": pgettext_lazy("register", "Items recorded"),
             "data_subjects": pgettext_lazy("register", "People recorded"),
@@ -128,14 +136,33 @@ class FileForm(forms.ModelForm[PersonalInformationFile]):
             "request_office": pgettext_lazy(
                 "register", "Office receiving requests for disclosure and the like"
             ),
+            "special_procedures": pgettext_lazy(
+                "register", "Special procedures for correction and suspension under other laws"
+            ),
             "form": pgettext_lazy("register", "Kind of file"),
+            "anonymized_information": pgettext_lazy(
+                "register", "Anonymously processed information held by public bodies"
+            ),
             "retention": pgettext_lazy("register", "Retention period"),
             "remarks": pgettext_lazy("register", "Remarks"),
             "expected_subjects": _("Number of people (expected)"),
             "published": _("Publish in the public register"),
         }
+        help_texts = {
+            "agency_name": _("For example 東村山市長."),
+            "special_procedures": _(
+                "Leave it empty when there are none: the register then says it does not apply."
+            ),
+            "anonymized_information": _(
+                "Whether proposals are invited for this file, and the office receiving them. "
+                "Leave it empty when it does not apply: the register then says so."
+            ),
+        }
         error_messages = {
             "name": errors(_("Enter the name of the file.")),
+            "agency_name": errors(),
+            "special_procedures": errors(),
+            "anonymized_information": errors(),
             "purpose": errors(_("Enter the purpose of use.")),
             "items": errors(_("Enter the items recorded, one per line.")),
             "data_subjects": errors(_("Enter whose data the file records.")),
@@ -155,9 +182,12 @@ class FileForm(forms.ModelForm[PersonalInformationFile]):
         departments: QuerySet[Department] | None,
         consultations: QuerySet[Consultation],
         contracts: QuerySet[Contract],
+        may_change_contracts: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not self.instance.agency_name:
+            self.initial.setdefault("agency_name", default_agency_name())
         if departments is None:
             del self.fields["department"]
         else:
@@ -169,7 +199,11 @@ class FileForm(forms.ModelForm[PersonalInformationFile]):
             .select_related("consultation")
             .order_by("-decided_on", "-id"),
         )
-        self._set_queryset("contracts", contracts.select_related("vendor"))
+        if may_change_contracts:
+            self._set_queryset("contracts", contracts.select_related("vendor"))
+        else:
+            # Which contractors see the file's data is the department's decision (R12).
+            del self.fields["contracts"]
         self.order_fields(REGISTER_ORDER)
 
     def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
@@ -183,14 +217,21 @@ class FileForm(forms.ModelForm[PersonalInformationFile]):
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("department", None)
-        data["contracts"] = list(data.get("contracts") or [])
+        if "contracts" in self.fields:
+            data["contracts"] = list(data.get("contracts") or [])
         return data
 
 
 class SetupRecipientForm(forms.ModelForm[Recipient]):
     class Meta:
         model = Recipient
-        fields = ["name", "legal_basis"]
+        fields = ["name", "written_consent_required", "legal_basis"]
+        labels = {"written_consent_required": _("A consent counts only with the signed form")}
+        help_texts = {
+            "written_consent_required": _(
+                "As the answered handling record says for this recipient (「書面で同意をとる」)."
+            )
+        }
         error_messages = {"name": errors(_("Enter the recipient."))}
 
     def validate_unique(self) -> None:

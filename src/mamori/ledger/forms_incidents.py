@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mamori.accounts.models import Department
 from mamori.core.access import department_ids_of
@@ -16,6 +17,8 @@ from mamori.ledger.models import Incident, IncidentKind, PersonalInformationFile
 from mamori.vendors.models import Contract
 
 CHOOSE = _("Choose…")
+NOT_CHOSEN = pgettext_lazy("empty choice", "(none chosen)")
+NO_NAMES = _("Do not write information that identifies a person (such as names).")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 # The questions of 施行規則第43条, as the form asks them.
 QUESTIONS = {
@@ -44,7 +47,7 @@ def yes_no(label: Any) -> forms.TypedChoiceField:
         label=label,
         choices=YES_NO,
         coerce=lambda value: value == "yes",
-        initial="no",
+        # No initial answer: each question must be answered, never pre-answered "no".
         widget=forms.RadioSelect,
         error_messages={"required": _("Answer this question.")},
     )
@@ -63,7 +66,10 @@ class IncidentForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
-        help_text=_("For example: 利用登録者台帳の写しの誤送付"),
+        help_text=_(
+            "For example: 利用登録者台帳の写しの誤送付. Do not write information that "
+            "identifies a person (such as names)."
+        ),
         error_messages={"required": _("Enter a title for the incident.")},
     )
     kind = forms.ChoiceField(
@@ -77,7 +83,7 @@ class IncidentForm(forms.Form):
         label=_("What happened"),
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Do not write the names of the people concerned."),
+        help_text=NO_NAMES,
         error_messages={"required": _("Describe what happened.")},
     )
     occurred_on = WarekiDateField(label=_("Day it occurred"), required=False)
@@ -105,14 +111,39 @@ class IncidentForm(forms.Form):
         label=_("Personal information file"),
         queryset=PersonalInformationFile.objects.none(),
         required=False,
-        empty_label=_("None"),
+        empty_label=NOT_CHOSEN,
+    )
+    special_care_confirmed = forms.BooleanField(
+        label=_(
+            "I have checked that the data concerned includes no special-care information, "
+            "although the file holds some"
+        ),
+        required=False,
     )
     contract = forms.ModelChoiceField(
         label=_("Contract (when a contractor caused it)"),
         queryset=Contract.objects.none(),
         required=False,
-        empty_label=_("None"),
+        empty_label=NOT_CHOSEN,
     )
+
+    field_order = [
+        "department",
+        "title",
+        "kind",
+        "suspected",
+        "what_happened",
+        "occurred_on",
+        "discovered_on",
+        "people_count",
+        "file",
+        "contract",
+        "special_care",
+        "special_care_confirmed",
+        "financial_harm",
+        "malicious",
+        "ordinance_special_care",
+    ]
 
     def __init__(self, *args: Any, user: Any, incident: Incident | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -134,11 +165,26 @@ class IncidentForm(forms.Form):
             ids = list(departments.values_list("pk", flat=True))
         file_field: Any = self.fields["file"]
         file_field.queryset = PersonalInformationFile.objects.filter(department_id__in=ids)
+        file_field.label_from_instance = _file_label
+        self._warn_special_care(file_field.queryset)
         contract_field: Any = self.fields["contract"]
         contract_field.queryset = Contract.objects.filter(department_id__in=ids).select_related(
             "vendor"
         )
         contract_field.label_from_instance = lambda c: f"{c.title}（{c.vendor.legal_name}）"
+
+    def _warn_special_care(self, files: Any) -> None:
+        """The special-care question names the files that hold special-care information."""
+        names = [f.name for f in files.filter(contains_special_care=True).order_by("name")]
+        if names:
+            self.fields["special_care"].help_text = str(
+                _(
+                    "These files hold special-care information: %(files)s. If the incident "
+                    "concerns one of them, answer “yes” unless you have checked that none of "
+                    "it is involved."
+                )
+                % {"files": "、".join(names)}
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -147,7 +193,26 @@ class IncidentForm(forms.Form):
             self.add_error(
                 "occurred_on", _("The day it occurred cannot be after the day it became known.")
             )
+        file = cleaned.get("file")
+        answered_no = cleaned.get("special_care") is False and "special_care" not in self.errors
+        if file is not None and file.contains_special_care and answered_no:
+            if not cleaned.get("special_care_confirmed"):
+                self.add_error(
+                    "special_care",
+                    _(
+                        "The file “%(file)s” holds special-care information (要配慮個人情報): "
+                        "answer “yes”, or tick the box below once you have checked that none "
+                        "of it is involved."
+                    )
+                    % {"file": file.name},
+                )
         return cleaned
+
+
+def _file_label(file: PersonalInformationFile) -> str:
+    if file.contains_special_care:
+        return str(_("%(name)s (holds special-care information)") % {"name": file.name})
+    return file.name
 
 
 class IncidentReportsForm(forms.Form):
@@ -163,7 +228,8 @@ class IncidentReportsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "When the people cannot be notified, say why and what was done instead "
-            "(for example: published on the city's website)."
+            "(for example: published on the city's website). Do not write information that "
+            "identifies a person (such as names)."
         ),
     )
     close = forms.BooleanField(label=_("Close the incident"), required=False)

@@ -4,12 +4,12 @@ registrant, the registrant's items, consents, provisions and provisions under an
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -24,6 +24,15 @@ from mamori.ledger.models import (
     Recipient,
     Registrant,
 )
+from mamori.ledger.services.consents import EXPLANATION_MIN, LATE_REASON_MAX
+from mamori.ledger.text import clean
+
+
+def field_label(name: str) -> str:
+    """A registrant field's label as the model names it (its verbose name, in context)."""
+    field = Registrant._meta.get_field(name)
+    return str(capfirst(getattr(field, "verbose_name", name)))
+
 
 NOTE_MAX = 100
 OTHER = "other"
@@ -36,13 +45,6 @@ ACCESS_PURPOSES = [
     (OTHER, _("Other")),
 ]
 ACCESS_PURPOSE_LABELS = dict(ACCESS_PURPOSES)
-
-
-def search_key(text: str) -> str:
-    """Text as a name search compares it: NFKC-normalised, spaces of any width left out,
-    kana and letters compared without case."""
-    normal = unicodedata.normalize("NFKC", text or "")
-    return "".join(normal.split()).casefold()
 
 
 def purpose_text(code: str, note: str) -> str:
@@ -114,7 +116,7 @@ class RegistrantForm(forms.Form):
     )
     name_kana = forms.CharField(label=_("Name in kana"), max_length=100, required=False)
     birth_date = WarekiDateField(label=_("Date of birth"), required=False)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    address = forms.CharField(max_length=300, required=False)
     phone = forms.CharField(label=_("Telephone"), max_length=30, required=False)
     registered_on = WarekiDateField(
         label=_("Registered on"),
@@ -130,6 +132,8 @@ class RegistrantForm(forms.Form):
 
     def __init__(self, *args: Any, instance: Registrant | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The model's own word, in the person's context (住所, not a company's 所在地).
+        self.fields["address"].label = field_label("address")
         if instance is not None:
             for name in self.fields:
                 self.fields[name].initial = getattr(instance, name)
@@ -211,7 +215,12 @@ class ConsentForm(_ToRecipientForm):
         help_text=_("Only for a consent given for a limited time."),
     )
     written_form_on_file = forms.BooleanField(
-        label=_("The written consent form is on file"), required=False
+        label=_("The written consent form is on file"),
+        required=False,
+        help_text=_(
+            "A consent given counts only with the signed form on file where the recipient "
+            "requires consent in writing."
+        ),
     )
     explanation_given = forms.BooleanField(
         label=_("The purpose and the recipient were explained to the person"), required=False
@@ -219,9 +228,24 @@ class ConsentForm(_ToRecipientForm):
 
     field_order = ["recipient", "purpose", "item_groups", "status"]
 
-    def __init__(self, *args: Any, file: PersonalInformationFile, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        file: PersonalInformationFile,
+        ask_confirmation: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, file=file, **kwargs)
         self.fields["effective_on"].initial = timezone.localdate()
+        self.ask_confirmation = ask_confirmation
+        if ask_confirmation:
+            self.fields["confirmed"] = forms.BooleanField(
+                label=_(
+                    "I have checked that the person now gives this consent, reversing the "
+                    "earlier refusal or withdrawal"
+                ),
+                required=False,
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -246,7 +270,22 @@ class ProvisionForm(_ToRecipientForm):
         error_messages={"required": _("Enter the day the data is given.")},
     )
 
-    field_order = ["recipient", "purpose", "item_groups", "provided_on"]
+    late_reason = forms.CharField(
+        label=_("Why it is recorded late"),
+        required=False,
+        max_length=LATE_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only for a provision dated before today. Shown on the registrant's page as a "
+            "late record; the secretariat sees that it was recorded late, not this text. "
+            "Do not write the person's name."
+        ),
+        error_messages={
+            "max_length": _("Write why it is recorded late in %(limit_value)d characters or fewer.")
+        },
+    )
+
+    field_order = ["recipient", "purpose", "item_groups", "provided_on", "late_reason"]
 
     def __init__(self, *args: Any, file: PersonalInformationFile, **kwargs: Any) -> None:
         super().__init__(*args, file=file, **kwargs)
@@ -259,6 +298,13 @@ class ProvisionForm(_ToRecipientForm):
             "provided_on",
             _("Record a provision when it is made: the day cannot be in the future."),
         )
+        cleaned["late_reason"] = clean(cleaned.get("late_reason"))
+        day = cleaned.get("provided_on")
+        if isinstance(day, dt.date) and day < timezone.localdate() and not cleaned["late_reason"]:
+            self.add_error(
+                "late_reason",
+                _("The provision is dated before today: write why it is recorded only now."),
+            )
         return cleaned
 
 
@@ -280,7 +326,7 @@ class OverrideForm(ProvisionForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "What happened, why consent could not be obtained or is not needed, and who "
-            "decided. Stored encrypted."
+            "decided (at least 10 characters). Stored encrypted: only your department sees it."
         ),
         error_messages={
             "required": _("Describe the circumstances that make the exception apply."),
@@ -288,12 +334,24 @@ class OverrideForm(ProvisionForm):
         },
     )
 
-    field_order = ["recipient", "purpose", "item_groups", "provided_on", "ground", "explanation"]
+    field_order = [
+        "recipient",
+        "purpose",
+        "item_groups",
+        "provided_on",
+        "ground",
+        "explanation",
+        "late_reason",
+    ]
 
     def clean_explanation(self) -> str:
-        text = str(self.cleaned_data.get("explanation") or "").strip()
-        if not text:
+        text = clean(self.cleaned_data.get("explanation"))
+        if len(text) < EXPLANATION_MIN:
             raise forms.ValidationError(
-                _("Describe the circumstances that make the exception apply.")
+                _(
+                    "Describe the circumstances that make the exception apply in at least "
+                    "%(min)s characters."
+                )
+                % {"min": EXPLANATION_MIN}
             )
         return text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -19,6 +21,22 @@ from mamori.core.forms import WarekiDateField
 from mamori.ledger.models import PersonalInformationFile, Room
 
 CHOOSE = _("Choose…")
+# 「8時45分」「8時」「8時半」, as typed with a Japanese IME (after NFKC).
+JAPANESE_TIME = re.compile(r"(?P<h>\d{1,2})時(?:(?P<m>\d{1,2})分|(?P<half>半))?")
+
+
+class ClockTimeField(forms.TimeField):
+    """A time as staff type it: 「8:45」, full-width 「８：４５」, or 「8時45分」."""
+
+    def to_python(self, value: Any) -> dt.time | None:
+        if isinstance(value, str):
+            text = "".join(unicodedata.normalize("NFKC", value).split())
+            match = JAPANESE_TIME.fullmatch(text)
+            if match is not None:
+                minutes = "30" if match["half"] else (match["m"] or "0")
+                text = f"{match['h']}:{int(minutes):02d}"
+            value = text
+        return super().to_python(value)
 
 
 def eligible_users(room: Room) -> QuerySet[User]:
@@ -72,7 +90,7 @@ class RoomForm(forms.Form):
         label=_("Inside (for a cabinet: the room it stands in)"),
         queryset=Room.objects.none(),
         required=False,
-        empty_label=_("None"),
+        empty_label=pgettext_lazy("empty choice", "(none chosen)"),
     )
     kept_files = forms.ModelMultipleChoiceField(
         label=_("Personal information files kept in it"),
@@ -111,8 +129,16 @@ class AuthorizationForm(forms.Form):
     card_id = forms.CharField(
         label=_("Card id"),
         max_length=50,
-        required=False,
-        help_text=_("The id of the person's card in the door system, as in its exports."),
+        help_text=_(
+            "The id of the person's card in the door system, as in its exports: imported "
+            "entries are matched by it."
+        ),
+        error_messages={
+            "required": _(
+                "Enter the card id: the door system's entries are matched to the "
+                "authorization by it."
+            )
+        },
     )
     valid_from = WarekiDateField(
         label=pgettext_lazy("authorization", "From"),
@@ -128,11 +154,8 @@ class AuthorizationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
-        if cleaned.get("user") is None:
-            if not (cleaned.get("person_name") or "").strip():
-                self.add_error("person_name", _("Choose a user, or enter the person's name."))
-            if not (cleaned.get("card_id") or "").strip():
-                self.add_error("card_id", _("Enter the card id of a person who is not a user."))
+        if cleaned.get("user") is None and not (cleaned.get("person_name") or "").strip():
+            self.add_error("person_name", _("Choose a user, or enter the person's name."))
         start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("The last day cannot be before the first day."))
@@ -157,15 +180,15 @@ class EntryForm(forms.Form):
     entered_on = WarekiDateField(
         label=_("Day of entry"), error_messages={"required": _("Enter the day of entry.")}
     )
-    entered_time = forms.TimeField(
+    entered_time = ClockTimeField(
         label=_("Time of entry"),
-        help_text=_("For example: 8:45"),
+        help_text=_("For example: 8:45 (or 8時45分)"),
         error_messages={
             "required": _("Enter the time of entry."),
             "invalid": _("Enter the time as hours and minutes, for example 8:45."),
         },
     )
-    left_time = forms.TimeField(
+    left_time = ClockTimeField(
         label=_("Time of leaving"),
         required=False,
         help_text=_("Leave empty if the person has not left yet."),

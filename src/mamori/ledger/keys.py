@@ -18,7 +18,8 @@ from typing import Any
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Substr
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 
 from mamori.audit.services import Action, record
@@ -68,11 +69,19 @@ def _stored(name: str) -> Q:
     return Q(**{f"{_raw(name)}__isnull": False}) & ~Q(**{_raw(name): ""})
 
 
+def _under_key(name: str, key_id: str) -> Q:
+    """Tokens of the raw column `name` sealed under `key_id`, compared case-sensitively (a
+    `startswith` is a LIKE on SQLite, which ignores ASCII case: 'k1' would match 'K1')."""
+    prefix = f"{crypto.VERSION}.{key_id}."
+    head = Substr(name, 1, len(prefix), output_field=models.TextField())
+    return Q(Exact(head, Value(prefix, output_field=models.TextField())))
+
+
 def _stale_rows(model: type[models.Model], fields: list[models.Field[Any, Any]]) -> Any:
-    prefix = f"{crypto.VERSION}.{crypto.keyring().current_id}."
+    current = crypto.keyring().current_id
     stale = Q()
     for f in fields:
-        stale |= _stored(f.attname) & ~Q(**{f"{_raw(f.attname)}__startswith": prefix})
+        stale |= _stored(f.attname) & ~_under_key(_raw(f.attname), current)
     return _with_raw(model, fields).filter(stale)
 
 
@@ -94,7 +103,7 @@ def check_keys() -> None:
             name = _raw(f.attname)
             rows = _with_raw(model, fields).filter(_stored(f.attname))
             for key_id in key_ids:
-                rows = rows.exclude(**{f"{name}__startswith": f"{crypto.VERSION}.{key_id}."})
+                rows = rows.exclude(_under_key(name, key_id))
             token = rows.values_list(name, flat=True).first()
             if token is not None:
                 raise _stopped(model, f, token)

@@ -86,6 +86,31 @@ def carry_out_rule(file: PersonalInformationFile, medium: str) -> RuleVerdict:
     return RuleVerdict(True, "")
 
 
+def answered_written_consent(file: PersonalInformationFile) -> dict[str, bool | None]:
+    """The recipients of the answered HandlingRecord by name, each with whether consent to it
+    is taken in writing (「書面で同意をとる」; None when the record does not say)."""
+    record = _record(answer_of(file)[1])
+    if record is None:
+        return {}
+    said: dict[str, bool | None] = {}
+    for row in record.recipients:
+        name = row.name.strip()
+        if not name:
+            continue
+        # Several rows may name one recipient (one per purpose): writing, if any asks it.
+        if said.get(name) is not True and row.written_consent is not None:
+            said[name] = row.written_consent
+        else:
+            said.setdefault(name, None)
+    return said
+
+
+def written_consent_required(file: PersonalInformationFile, name: str) -> bool:
+    """Whether a consent to the recipient counts only with the signed form: as the answered
+    record says for a recipient of that name, and yes when it says nothing."""
+    return answered_written_consent(file).get(name.strip()) is not False
+
+
 def carry_out_rules(file: PersonalInformationFile) -> dict[str, RuleVerdict]:
     """The rule for each medium, for the screens."""
     return {medium.value: carry_out_rule(file, medium.value) for medium in Medium}

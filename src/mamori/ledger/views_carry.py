@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from mamori.core.access import require
@@ -40,6 +40,19 @@ def _overdue_label(carry_out: CarryOut, now: dt.datetime) -> str:
     return overdue_by(now - carry_out.due_back_at) if carry_out.is_overdue(now) else ""
 
 
+def status_label(carry_out: CarryOut, now: dt.datetime) -> str:
+    """The status as staff read it: an approved one that has not left yet says so, and a late
+    return stays visible once it is back."""
+    if carry_out.status == CarryOut.Status.OUT and carry_out.leaves_at > now:
+        return pgettext("carry-out", "Approved (not yet taken out)")
+    returned_at = carry_out.returned_at
+    if carry_out.status == CarryOut.Status.RETURNED and returned_at is not None:
+        if returned_at > carry_out.due_back_at:
+            late = overdue_by(returned_at - carry_out.due_back_at)
+            return pgettext("carry-out", "Returned late (%(late)s late)") % {"late": late}
+    return str(carry_out.get_status_display())
+
+
 @login_required
 def carry_out_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -51,13 +64,19 @@ def carry_out_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "ledger/carry_out_list.html",
         {
             "file": file,
-            "rows": [(c, _overdue_label(c, now)) for c in carry_outs],
+            "rows": [(c, _overdue_label(c, now), status_label(c, now)) for c in carry_outs],
             "may_record": access.may_record_carry_out(user, file),
         },
     )
 
 
-FIELD_BY_CODE = {"due_before_leaving": "due_on", "carrier": "carried_by", "contract": "contract"}
+FIELD_BY_CODE = {
+    "due_before_leaving": "due_on",
+    "carrier": "carried_by",
+    "contract": "contract",
+    "too_far_ahead": "leaves_on",
+    "contract_period": "leaves_on",
+}
 
 
 @login_required
@@ -112,6 +131,7 @@ def _detail(
         "carry_out": carry_out,
         "file": carry_out.file,
         "overdue": _overdue_label(carry_out, now),
+        "status": status_label(carry_out, now),
         "rule": rules.carry_out_rule(carry_out.file, carry_out.medium),
         "may_approve": may_decide and requested and carry_out.carried_by_id != user.pk,
         "carries_it": may_decide and requested and carry_out.carried_by_id == user.pk,
@@ -131,6 +151,7 @@ def _carry_out(user: Any, pk: int) -> CarryOut:
         "approved_by",
         "return_checked_by",
         "recorded_by",
+        "refused_by",
         "contract__vendor",
     ).get(pk=carry_out.pk)
 

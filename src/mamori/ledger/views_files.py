@@ -35,11 +35,13 @@ from mamori.ledger.models import (
     Recipient,
 )
 from mamori.ledger.services import files as file_services
+from mamori.ledger.views_carry import status_label
+from mamori.review.rules.legal import FILE_REGISTER_THRESHOLD
 from mamori.vendors.forms import answered_consultations, departments_for
 from mamori.vendors.models import Contract
 
-# The number of people above which a file must be in the register (R33).
-REGISTER_THRESHOLD = 1000
+# The number of people above which a file must be in the register (R33): the review rule's.
+REGISTER_THRESHOLD = FILE_REGISTER_THRESHOLD
 EXPORT_FORMATS = ("csv", "xlsx")
 SETUP_KINDS = ("recipient", "item_group", "purpose")
 
@@ -73,7 +75,11 @@ def public_register(request: HttpRequest) -> HttpResponse:
 
 def public_file(request: HttpRequest, pk: int) -> HttpResponse:
     file = get_object_or_404(_with_department(PersonalInformationFile.objects.published()), pk=pk)
-    return render(request, "ledger/public_file.html", {"file": file})
+    return render(
+        request,
+        "ledger/public_file.html",
+        {"file": file, "register": exports.register_rows(file)},
+    )
 
 
 def public_register_export(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -136,7 +142,11 @@ def _departments_kept_by(user: Any) -> QuerySet[Department]:
 
 
 def _form(
-    request: HttpRequest, *, departments: QuerySet[Department], creating: bool, **kwargs: Any
+    request: AuthenticatedRequest,
+    *,
+    departments: QuerySet[Department],
+    file: PersonalInformationFile | None = None,
+    **kwargs: Any,
 ) -> FileForm:
     ids = set(departments.values_list("pk", flat=True))
     consultations = answered_consultations(
@@ -144,9 +154,11 @@ def _form(
     ).select_related("council")
     return FileForm(
         request.POST or None,
-        departments=departments if creating else None,
+        departments=departments if file is None else None,
         consultations=consultations,
         contracts=Contract.objects.filter(department_id__in=ids).order_by("-starts_on"),
+        may_change_contracts=access.may_change_file_contracts(request.user, file),
+        instance=file,
         **kwargs,
     )
 
@@ -163,7 +175,7 @@ FIELD_BY_CODE = {
 def file_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     require(access.may_edit_file(user))
-    form = _form(request, departments=_departments_kept_by(user), creating=True)
+    form = _form(request, departments=_departments_kept_by(user))
     if request.method == "POST" and form.is_valid():
         try:
             file = file_services.create_file(
@@ -183,7 +195,7 @@ def file_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     file = access.get_file_for_user(user, pk)
     require(access.may_edit_file(user, file))
     departments = Department.objects.filter(pk=file.department_id)
-    form = _form(request, departments=departments, creating=False, instance=file)
+    form = _form(request, departments=departments, file=file)
     if request.method == "POST" and form.is_valid():
         try:
             file_services.update_file(actor=user, file=file, **form.service_fields())
@@ -212,7 +224,7 @@ def file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "item_groups": file.item_groups.all(),
             "purposes": file.purposes.all(),
             "rooms": file.rooms.all(),
-            "carry_outs": carry_outs,
+            "carry_outs": [(c, status_label(c, now)) for c in carry_outs],
             "overdue_ids": {c.pk for c in carry_outs if c.is_overdue(now)},
             "rules": rules.carry_out_rules(file),
             "answer": rules.answer_of(file)[0],
@@ -221,8 +233,23 @@ def file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "may_record_carry_out": access.may_record_carry_out(user, file),
             "needs_register": (file.expected_subjects or 0) > REGISTER_THRESHOLD
             and not file.published,
+            "register": exports.register_rows(file),
+            "register_duty": register_duty(file),
         },
     )
+
+
+def register_duty(file: PersonalInformationFile) -> str:
+    """Whether the number of people puts the file under the duty to publish it (R33)."""
+    count = file.expected_subjects
+    if count is None:
+        return _("Enter the number of people to know whether the file must be published.")
+    if count > REGISTER_THRESHOLD:
+        return _(
+            "More than 1,000 people: the personal information file must be entered in the "
+            "register of personal information files (個人情報ファイル簿)."
+        )
+    return _("1,000 people or fewer: not required to be published (it may be, by choice).")
 
 
 # Setup: recipients, item groups, purposes ----------------------------------------------------
@@ -263,12 +290,19 @@ def file_setup(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("It was added."))
             return redirect("ledger:file_setup", pk=file.pk)
+    present = set(file.recipients.values_list("name", flat=True))
+    answered = [
+        (name, said is not False)
+        for name, said in rules.answered_written_consent(file).items()
+        if name not in present
+    ]
     return render(
         request,
         "ledger/setup.html",
         {
             "file": file,
             "forms": forms,
+            "answered_recipients": answered,
             "sections": [
                 ("recipient", _("Recipients"), file.recipients.all(), forms["recipient"]),
                 ("item_group", _("Item groups"), file.item_groups.all(), forms["item_group"]),

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from mamori.ledger.deadlines import IncidentDuties, incident_duties
 from mamori.ledger.forms_incidents import QUESTIONS, IncidentForm, IncidentReportsForm
 from mamori.ledger.models import Incident
 from mamori.ledger.services import incidents as services
+from mamori.ledger.services.incidents import save_reports
 
 PAGE_SIZE = 50
 DESCRIPTION = [
@@ -171,6 +171,11 @@ def _initial(incident: Incident) -> dict[str, Any]:
     initial = {name: getattr(incident, name) for name in DESCRIPTION}
     for name in QUESTIONS:
         initial[name] = "yes" if initial[name] else "no"
+    # Answered "no" for a file holding special-care information: confirmed when recorded.
+    file = incident.file
+    initial["special_care_confirmed"] = bool(
+        file is not None and file.contains_special_care and not incident.special_care
+    )
     return initial
 
 
@@ -194,22 +199,6 @@ def incident_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "ledger/incident_form.html", {"form": form, "incident": incident})
 
 
-@transaction.atomic
-def _save_reports(user: Any, incident: Incident, data: dict[str, Any]) -> None:
-    """The dates and note, then the status, together or not at all."""
-    services.record_reports(
-        actor=user,
-        incident=incident,
-        prompt_reported_on=data["prompt_reported_on"],
-        final_reported_on=data["final_reported_on"],
-        people_notified_on=data["people_notified_on"],
-        notification_note=data["notification_note"],
-    )
-    status = Incident.Status.CLOSED if data["close"] else Incident.Status.OPEN
-    if status != incident.status:
-        services.update_incident(actor=user, incident=incident, status=status)
-
-
 @login_required
 def incident_reports(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record when the reports were made and the people notified; close the incident."""
@@ -226,7 +215,16 @@ def incident_reports(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = IncidentReportsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            _save_reports(user, incident, form.cleaned_data)
+            data = form.cleaned_data
+            save_reports(
+                actor=user,
+                incident=incident,
+                prompt_reported_on=data["prompt_reported_on"],
+                final_reported_on=data["final_reported_on"],
+                people_notified_on=data["people_notified_on"],
+                notification_note=data["notification_note"],
+                close=data["close"],
+            )
         except ValidationError as error:
             incident.refresh_from_db()
             _add_error(form, error, REPORT_FIELDS)

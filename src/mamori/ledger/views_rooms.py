@@ -23,6 +23,7 @@ from mamori.consultations.attachments import megabytes
 from mamori.core.access import department_ids_of, require
 from mamori.core.http import AuthenticatedRequest
 from mamori.ledger import access
+from mamori.ledger.entries import MAX_ROWS, card_id_not_registered
 from mamori.ledger.forms_rooms import (
     AuthorizationEndForm,
     AuthorizationForm,
@@ -141,6 +142,8 @@ def room_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    allowed = services.authorizations_of(room)
+    rows = [(entry, card_id_not_registered(entry, allowed)) for entry in page.object_list]
     return render(
         request,
         "ledger/room_detail.html",
@@ -156,6 +159,7 @@ def room_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "filters": filters,
             "page_obj": page,
             "entries": page.object_list,
+            "entry_rows": rows,
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "may_manage": access.may_manage_room(user, room),
@@ -273,6 +277,7 @@ def entries_import(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "report": report,
+            "max_rows": f"{MAX_ROWS:,}",
             "rooms": Room.objects.filter(department_id__in=department_ids_of(user)).order_by(
                 "code"
             ),

@@ -4,7 +4,8 @@ Storage. One plain table, `review_searchdocument` (migration review 0002), holds
 searchable thing: a consultation (title, summary), its record (the latest *submitted* version's
 text values: drafts are never indexed, so no search can leak them), each opinion, response,
 decision (sentence and attached opinions), follow-up, and the minutes of each meeting (a draft
-as composed now, internal; published minutes as their published snapshot's redacted text).
+as composed now, internal; published minutes as their published snapshot's redacted title
+and text).
 Every row carries what the permission filter needs (consultation, council, department,
 meeting, published) and its address. Text is NFKC-normalised.
 On SQLite an FTS5 table with the trigram tokenizer indexes the title and body columns as
@@ -47,6 +48,7 @@ from mamori.consultations.models import (
 )
 from mamori.council.models import AgendaItem, Attendance, Meeting, Minutes, StaffAttendee
 from mamori.documents.models import PublishedMinutes
+from mamori.documents.redaction import redact_string, rules_for
 
 logger = logging.getLogger(__name__)
 
@@ -270,8 +272,9 @@ def minutes_text(meeting: Meeting) -> str:
 
 def minutes_document(meeting: Meeting, record: Minutes) -> Document:
     """The minutes as the index holds them. Published minutes are their current snapshot's
-    (redacted) text at the public address, so no search finds withheld words or edits made
-    after publication; otherwise the minutes as composed now, for the secretariat only."""
+    (redacted) title and text at the public address, so no search finds or shows withheld
+    words or edits made after publication; otherwise the minutes as composed now, for the
+    secretariat only."""
     place = {"council": meeting.council.slug, "fiscal_year": meeting.fiscal_year}
     place["number"] = meeting.number
     snapshot = (
@@ -280,9 +283,12 @@ def minutes_document(meeting: Meeting, record: Minutes) -> Document:
         else None
     )
     if snapshot is not None:
+        # The public sees the snapshot's title, with withheld words marked, never the live one.
         body, name = normalise(snapshot.text), "public_minutes_detail"
+        title = snapshot.title or redact_string(meeting.title, rules_for(record))
     else:
         body, name = minutes_text(meeting), "minutes_draft"
+        title = meeting.title
     return Document(
         kind="minutes",
         object_id=record.pk,
@@ -292,8 +298,8 @@ def minutes_document(meeting: Meeting, record: Minutes) -> Document:
         department_id=None,
         meeting_id=meeting.pk,
         published=snapshot is not None,
-        title=normalise(meeting.title),
-        context=normalise(meeting.title),
+        title=normalise(title),
+        context=normalise(title),
         body=body,
         url=reverse(f"council:{name}", kwargs=place),
     )

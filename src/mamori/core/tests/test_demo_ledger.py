@@ -5,6 +5,7 @@ room, an incident whose final report is pending."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from io import StringIO
 from typing import Any
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from mamori.accounts.models import User
 from mamori.audit.models import AuditEvent
-from mamori.core import demo_ledger
+from mamori.core import business_days, demo_ledger
 from mamori.ledger import access
 from mamori.ledger.deadlines import incident_duties
 from mamori.ledger.models import (
@@ -32,6 +33,7 @@ from mamori.ledger.models import (
     Provision,
     Registrant,
 )
+from mamori.ledger.services import rooms as room_services
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +148,39 @@ class TestCarryOutsRoomsAndTheIncident:
         (stranger,) = entries.filter(unauthorized=True)
         assert stranger.card_id == demo_ledger.STRANGER[1]
         assert room.authorizations.count() == 2
+
+    def test_carry_outs_leave_in_office_hours_on_open_days_approved_before_they_leave(
+        self, demo: PersonalInformationFile
+    ) -> None:
+        for carry_out in CarryOut.objects.filter(file=demo):
+            leaves = timezone.localtime(carry_out.leaves_at)
+            assert business_days.is_business_day(leaves.date())
+            assert dt.time(9) <= leaves.time() <= dt.time(16)
+            assert carry_out.approved_at is not None
+            assert carry_out.recorded_at <= carry_out.approved_at <= carry_out.leaves_at
+            assert timezone.localtime(carry_out.due_back_at).time() <= dt.time(17, 15)
+
+    def test_the_door_system_s_cards_match_the_authorizations(
+        self, demo: PersonalInformationFile
+    ) -> None:
+        room = demo.rooms.get(name=demo_ledger.ROOM[0])
+        cards = set(room.authorizations.values_list("card_id", flat=True))
+        assert cards == {demo_ledger.STAFF_CARD, demo_ledger.COORDINATOR_CARD}
+        staff = room.authorizations.get(card_id=demo_ledger.STAFF_CARD).user
+        day = max(
+            d
+            for d in (timezone.localdate() - dt.timedelta(days=n) for n in range(1, 10))
+            if business_days.is_business_day(d)
+        )
+        data = (
+            "部屋コード,カードID,氏名,入室,退室\n"
+            f"{demo_ledger.ROOM[1]},{demo_ledger.STAFF_CARD},,{day:%Y/%m/%d} 8:50,"
+            f"{day:%Y/%m/%d} 9:10\n"
+        ).encode()
+
+        report = room_services.import_entries(actor=staff, data=data)
+
+        assert (report.created, report.flagged, report.errors) == (1, 0, [])
 
     def test_the_incident_needs_a_report_whose_final_part_is_pending(
         self, demo: PersonalInformationFile

@@ -5,23 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mamori.audit.services import record_create, record_update, snapshot
+from mamori.core import eras
+from mamori.core.access import require
 from mamori.ledger import access, rules
 from mamori.ledger.models import CarryOut, Medium, PersonalInformationFile
+
+# How far ahead a carry-out may be requested: further out, plans change and the request goes
+# stale (ask again nearer the day).
+MAX_DAYS_AHEAD = 30
 
 
 class CarryOutNotAllowed(Exception):
     """The medium is not allowed by the answered HandlingRecord (its message says why)."""
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _text(value: str, field: str, message: str, limit: int) -> str:
@@ -42,11 +43,6 @@ def _check_rule(file: PersonalInformationFile, medium: str) -> None:
         raise CarryOutNotAllowed(verdict.reason)
 
 
-def _vendor_id(user: Any) -> int | None:
-    link = getattr(user, "vendor_link", None) if user.is_contractor else None
-    return link.vendor_id if link is not None else None
-
-
 def _contract_for(file: PersonalInformationFile, carried_by: Any, contract: Any) -> Any:
     """The contract named, which must be the file's; for a contractor's carrier, the file's
     contract with the carrier's vendor (inferred when only one is in force)."""
@@ -55,19 +51,55 @@ def _contract_for(file: PersonalInformationFile, carried_by: Any, contract: Any)
         raise ValidationError(
             {"contract": _("Choose one of the file's contracts.")}, code="contract"
         )
-    vendor_id = _vendor_id(carried_by)
+    vendor_id = access.vendor_id_of(carried_by)
     if vendor_id is None:
         return contract
     if contract is None:
-        today = timezone.localdate()
-        mine = contracts.filter(vendor_id=vendor_id, starts_on__lte=today, ends_on__gte=today)
-        contract = mine.first() if mine.count() == 1 else None
+        in_force = contracts.filter(access.contract_in_force_q(timezone.localdate()))
+        mine = list(in_force.filter(vendor_id=vendor_id)[:2])
+        contract = mine[0] if len(mine) == 1 else None
     if contract is None or contract.vendor_id != vendor_id:
         raise ValidationError(
             {"contract": _("Choose the contract under which the contractor carries the file out.")},
             code="contract",
         )
     return contract
+
+
+def _check_when(leaves_at: dt.datetime, due_back_at: dt.datetime, contract: Any) -> None:
+    """It leaves within the contract's period (when under one), not more than a month ahead,
+    and comes back after it leaves."""
+    if due_back_at <= leaves_at:
+        raise ValidationError(
+            {"due_back_at": _("The time it is due back must come after the time it leaves.")},
+            code="due_before_leaving",
+        )
+    if leaves_at > timezone.now() + dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise ValidationError(
+            {
+                "leaves_at": _(
+                    "A carry-out can be requested at most %(days)d days ahead: request it "
+                    "nearer the day."
+                )
+                % {"days": MAX_DAYS_AHEAD}
+            },
+            code="too_far_ahead",
+        )
+    day = timezone.localdate(leaves_at)
+    if contract is not None and not contract.starts_on <= day <= contract.ends_on:
+        raise ValidationError(
+            {
+                "leaves_at": _(
+                    "The day it leaves must fall within the contract's period (%(start)s to "
+                    "%(end)s)."
+                )
+                % {
+                    "start": eras.format_date(contract.starts_on),
+                    "end": eras.format_date(contract.ends_on),
+                }
+            },
+            code="contract_period",
+        )
 
 
 @transaction.atomic
@@ -87,7 +119,7 @@ def request_carry_out(
 ) -> CarryOut:
     """Record a request to take the file out; refused (nothing recorded) when the answer
     does not allow the medium."""
-    _require(actor is None or access.may_record_carry_out(actor, file))
+    require(actor is None or access.may_record_carry_out(actor, file))
     if medium not in Medium.values:
         raise ValidationError({"medium": _("Choose paper or an electronic medium.")}, code="medium")
     _check_rule(file, medium)
@@ -98,17 +130,13 @@ def request_carry_out(
         raise ValidationError(
             {"record_count": _("Enter the number of records, 1 or more.")}, code="record_count"
         )
-    if due_back_at <= leaves_at:
-        raise ValidationError(
-            {"due_back_at": _("The time it is due back must come after the time it leaves.")},
-            code="due_before_leaving",
-        )
     if carried_by is None or not access.may_see_personal_data(carried_by, file):
         raise ValidationError(
             {"carried_by": _("The person carrying it must be allowed to see the file's data.")},
             code="carrier",
         )
     contract = _contract_for(file, carried_by, contract)
+    _check_when(leaves_at, due_back_at, contract)
     carry_out = CarryOut.objects.create(
         file=file,
         contract=contract,
@@ -158,7 +186,7 @@ def _save(
 @transaction.atomic
 def approve_carry_out(*, actor: Any, carry_out: CarryOut) -> None:
     """The department approves: the file is out from then."""
-    _require(actor is not None and access.may_approve_carry_out(actor, carry_out.file))
+    require(actor is not None and access.may_approve_carry_out(actor, carry_out.file))
     _locked(carry_out)
     _check_requested(carry_out)
     if carry_out.carried_by_id == actor.pk:
@@ -181,7 +209,7 @@ def approve_carry_out(*, actor: Any, carry_out: CarryOut) -> None:
 
 @transaction.atomic
 def refuse_carry_out(*, actor: Any, carry_out: CarryOut, reason: str) -> None:
-    _require(actor is not None and access.may_approve_carry_out(actor, carry_out.file))
+    require(actor is not None and access.may_approve_carry_out(actor, carry_out.file))
     text = (reason or "").strip()
     if not text:
         raise ValidationError({"reason": _("Say why it is not approved.")}, code="reason")
@@ -195,13 +223,14 @@ def refuse_carry_out(*, actor: Any, carry_out: CarryOut, reason: str) -> None:
         before,
         status=CarryOut.Status.REFUSED,
         refusal_reason=text,
+        refused_by=actor,
     )
 
 
 @transaction.atomic
 def return_carry_out(*, actor: Any, carry_out: CarryOut, returned_at: dt.datetime) -> None:
     """The department checks that what left came back."""
-    _require(actor is not None and access.may_approve_carry_out(actor, carry_out.file))
+    require(actor is not None and access.may_approve_carry_out(actor, carry_out.file))
     _locked(carry_out)
     if carry_out.status != CarryOut.Status.OUT:
         raise ValidationError(

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from mamori.accounts.models import Department
 from mamori.audit.services import record_create, record_delete
 from mamori.audit.writes import create_audited, update_audited
-from mamori.core.access import department_ids_of
-from mamori.ledger import access
+from mamori.core.access import department_ids_of, require
+from mamori.documents import letterhead
+from mamori.ledger import access, rules
 from mamori.ledger.models import (
     ConsentEvent,
     ItemGroup,
@@ -25,6 +26,7 @@ from mamori.ledger.models import (
 # The fields of the register a page or the demo may set (contracts apart).
 FILE_FIELDS = (
     "name",
+    "agency_name",
     "purpose",
     "items",
     "data_subjects",
@@ -32,7 +34,9 @@ FILE_FIELDS = (
     "contains_special_care",
     "regular_recipients",
     "request_office",
+    "special_procedures",
     "form",
+    "anonymized_information",
     "retention",
     "remarks",
     "consultation",
@@ -46,9 +50,10 @@ class SetupItemInUse(Exception):
     """A recipient, item group or purpose that consents or provisions refer to."""
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
+def default_agency_name() -> str:
+    """The public body keeping a city's files (行政機関等の名称): the mayor, as the letterhead
+    names the office (東村山市長)."""
+    return letterhead.load().city.mayor_title
 
 
 def _may_keep(actor: Any, department: Department) -> bool:
@@ -136,6 +141,17 @@ def _check_contracts(department_id: int, contracts: list[Any]) -> None:
             )
 
 
+def _check_contracts_change(
+    actor: Any, file: PersonalInformationFile, contracts: list[Any] | None
+) -> None:
+    """Only the file's department decides which contractors see its data (R12): anyone else
+    may pass the contracts unchanged, never a different set."""
+    if contracts is None or actor is None or access.may_change_file_contracts(actor, file):
+        return
+    current = set(file.contracts.values_list("pk", flat=True))
+    require({contract.pk for contract in contracts} == current)
+
+
 def _validate(file: PersonalInformationFile, contracts: list[Any] | None) -> None:
     _check_name(file)
     _clean(file)
@@ -148,9 +164,11 @@ def _validate(file: PersonalInformationFile, contracts: list[Any] | None) -> Non
 def create_file(*, actor: Any, department: Department, **fields: Any) -> PersonalInformationFile:
     """fields: the model's fields (name, purpose, items, …) plus `contracts` (a list)."""
     _check_fields(fields)
-    _require(_may_keep(actor, department))
+    require(_may_keep(actor, department))
     contracts = list(fields.pop("contracts", None) or [])
+    require(not contracts or actor is None or access.may_change_file_contracts(actor, None))
     file = PersonalInformationFile(department=department, **fields)
+    file.agency_name = (file.agency_name or "").strip() or default_agency_name()
     _validate(file, contracts)
     values = {name: getattr(file, name) for name in FILE_FIELDS}
     return create_audited(
@@ -166,12 +184,15 @@ def create_file(*, actor: Any, department: Department, **fields: Any) -> Persona
 @transaction.atomic
 def update_file(*, actor: Any, file: PersonalInformationFile, **fields: Any) -> None:
     _check_fields(fields)
-    _require(actor is None or access.may_edit_file(actor, file))
+    require(actor is None or access.may_edit_file(actor, file))
     fresh = PersonalInformationFile.objects.select_for_update().get(pk=file.pk)
     contracts = fields.pop("contracts", None)
     contracts = list(contracts) if contracts is not None else None
+    _check_contracts_change(actor, fresh, contracts)
     for name, value in fields.items():
         setattr(fresh, name, value)
+    if "agency_name" in fields:
+        fresh.agency_name = (fresh.agency_name or "").strip() or default_agency_name()
     _validate(fresh, contracts)
     changed = {name: getattr(fresh, name) for name in fields}
     # Put the stored values back so that the audit trail sees what changed.
@@ -202,7 +223,7 @@ def _unique_name[M: models.Model](model: type[M], file: PersonalInformationFile,
 def _add[M: models.Model](
     model: type[M], *, actor: Any, file: PersonalInformationFile, use_case: str, **fields: Any
 ) -> M:
-    _require(actor is None or access.may_edit_file(actor, file))
+    require(actor is None or access.may_edit_file(actor, file))
     PersonalInformationFile.objects.select_for_update().get(pk=file.pk)
     fields["name"] = _unique_name(model, file, fields["name"])
     obj = model(file=file, **fields)
@@ -217,8 +238,17 @@ def _add[M: models.Model](
 
 @transaction.atomic
 def add_recipient(
-    *, actor: Any, file: PersonalInformationFile, name: str, legal_basis: str = ""
+    *,
+    actor: Any,
+    file: PersonalInformationFile,
+    name: str,
+    legal_basis: str = "",
+    written_consent_required: bool | None = None,
 ) -> Recipient:
+    """written_consent_required None: as the answered HandlingRecord says for a recipient of
+    that name (required when it says nothing)."""
+    if written_consent_required is None:
+        written_consent_required = rules.written_consent_required(file, name or "")
     return _add(
         Recipient,
         actor=actor,
@@ -226,6 +256,7 @@ def add_recipient(
         use_case="ledger.add_recipient",
         name=name,
         legal_basis=(legal_basis or "").strip(),
+        written_consent_required=written_consent_required,
     )
 
 
@@ -275,7 +306,7 @@ def _in_use(item: Recipient | ItemGroup | ProvisionPurpose) -> bool:
 def delete_setup_item(*, actor: Any, item: Recipient | ItemGroup | ProvisionPurpose) -> None:
     """Refuse with SetupItemInUse when a consent or provision refers to it."""
     file = PersonalInformationFile.objects.select_for_update().get(pk=item.file_id)
-    _require(actor is None or access.may_edit_file(actor, file))
+    require(actor is None or access.may_edit_file(actor, file))
     if _in_use(item):
         raise SetupItemInUse(
             _("“%(name)s” is referred to by consents or provisions: it cannot be deleted.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import enum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -160,10 +161,7 @@ def update_incident(*, actor: Any, incident: Incident, **fields: Any) -> None:
             raise ValidationError(_("Unknown status."), code="status")
         cleaned["status"] = status
     if cleaned.get("status") == Incident.Status.CLOSED:
-        probe = copy.copy(incident)
-        for name, value in cleaned.items():
-            setattr(probe, name, value)
-        _check_closable(probe)
+        _check_closable(_probe(incident, cleaned))
     update_audited(incident, actor=actor, use_case="ledger.update_incident", **cleaned)
 
 
@@ -198,29 +196,86 @@ def _check_report_date(day: dt.date | None, incident: Incident, code: str) -> No
         raise ValidationError(_("A report cannot be dated in the future."), code=code)
 
 
+class Unchanged(enum.Enum):
+    """The value a report field keeps when the caller does not mention it (None clears it)."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Unchanged.UNCHANGED
+DateChange = dt.date | None | Unchanged
+
+
+def _probe(incident: Incident, changes: dict[str, Any]) -> Incident:
+    probe = copy.copy(incident)
+    for name, value in changes.items():
+        setattr(probe, name, value)
+    return probe
+
+
 @transaction.atomic
 def record_reports(
     *,
     actor: Any,
     incident: Incident,
-    prompt_reported_on: dt.date | None = None,
-    final_reported_on: dt.date | None = None,
-    people_notified_on: dt.date | None = None,
-    notification_note: str | None = None,
+    prompt_reported_on: DateChange = UNCHANGED,
+    final_reported_on: DateChange = UNCHANGED,
+    people_notified_on: DateChange = UNCHANGED,
+    notification_note: str | Unchanged = UNCHANGED,
 ) -> None:
-    """Date the prompt and final reports and the notification of the people (None: unchanged)."""
+    """Date the prompt and final reports and the notification of the people; a date given as
+    None is cleared (a mistaken date must not hide a deadline), UNCHANGED keeps it. Audited."""
     _require(actor, actor is not None and access.may_edit_incident(actor, incident))
     _locked(incident)
+    given = {
+        "prompt_reported_on": prompt_reported_on,
+        "final_reported_on": final_reported_on,
+        "people_notified_on": people_notified_on,
+    }
     changes: dict[str, Any] = {}
-    for name, day in (
-        ("prompt_reported_on", prompt_reported_on),
-        ("final_reported_on", final_reported_on),
-        ("people_notified_on", people_notified_on),
-    ):
+    for name, day in given.items():
+        if isinstance(day, Unchanged):
+            continue
         _check_report_date(day, incident, name)
-        if day is not None:
+        if day != getattr(incident, name):
             changes[name] = day
-    if notification_note is not None:
-        changes["notification_note"] = notification_note.strip()
-    if changes:
-        update_audited(incident, actor=actor, use_case="ledger.record_reports", **changes)
+    if not isinstance(notification_note, Unchanged):
+        note = notification_note.strip()
+        if note != incident.notification_note:
+            changes["notification_note"] = note
+    if not changes:
+        return
+    if incident.status == Incident.Status.CLOSED:
+        # A closed incident stays complete: clearing what closed it means reopening first.
+        _check_closable(_probe(incident, changes))
+    update_audited(incident, actor=actor, use_case="ledger.record_reports", **changes)
+
+
+@transaction.atomic
+def save_reports(
+    *,
+    actor: Any,
+    incident: Incident,
+    prompt_reported_on: dt.date | None,
+    final_reported_on: dt.date | None,
+    people_notified_on: dt.date | None,
+    notification_note: str,
+    close: bool,
+) -> None:
+    """The reports page as one use case: the dates and note as given (empty clears them), and
+    the incident closed or reopened, together or not at all."""
+    _require(actor, actor is not None and access.may_edit_incident(actor, incident))
+    _locked(incident)
+    status = Incident.Status.CLOSED if close else Incident.Status.OPEN
+    if status == Incident.Status.OPEN and incident.status != status:
+        update_incident(actor=actor, incident=incident, status=status)
+    record_reports(
+        actor=actor,
+        incident=incident,
+        prompt_reported_on=prompt_reported_on,
+        final_reported_on=final_reported_on,
+        people_notified_on=people_notified_on,
+        notification_note=notification_note,
+    )
+    if status == Incident.Status.CLOSED and incident.status != status:
+        update_incident(actor=actor, incident=incident, status=status)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from mamori.audit.services import Action, record, record_create, record_update, snapshot
 from mamori.ledger import access
 from mamori.ledger.models import PersonalInformationFile, Registrant
+from mamori.ledger.text import clean
 
 # The fields a person may change on a registrant, and the longest text each may hold (the
 # encrypted columns have no length of their own).
@@ -34,14 +34,6 @@ DATE_FIELDS = ("birth_date", "registered_on", "left_on")
 EDITABLE = frozenset({*TEXT_LIMITS, *DATE_FIELDS})
 PURPOSE_LIMIT = 200
 _PHONE = re.compile(r"^[0-9+()\- ]*$")
-
-
-def normalise_text(value: Any) -> str:
-    """NFKC (full-width digits and letters to half-width, half-width kana to full-width),
-    runs of white space folded, ends trimmed."""
-    text = unicodedata.normalize("NFKC", "" if value is None else str(value))
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    return "\n".join(lines).strip()
 
 
 def _field_label(name: str) -> str:
@@ -74,7 +66,7 @@ def clean_values(values: dict[str, Any], *, today: dt.date | None = None) -> dic
 def _clean_one(name: str, value: Any, today: dt.date) -> Any:
     if name in DATE_FIELDS:
         return _clean_date(name, value, today)
-    text = normalise_text(value)
+    text = clean(value)
     if name in {"registration_number", "name"} and not text:
         raise ValidationError(
             _("%(field)s is required.") % {"field": _field_label(name)}, code="required"
@@ -230,7 +222,7 @@ def record_view(
     on a list of the file), when, and why."""
     if (registrant is None) == (file is None):
         raise TypeError("record_view() takes either a registrant or a file")
-    reason = normalise_text(purpose)
+    reason = clean(purpose)
     if not reason:
         raise ValidationError(_("Enter why you are looking at this data."), code="no_purpose")
     if len(reason) > PURPOSE_LIMIT:

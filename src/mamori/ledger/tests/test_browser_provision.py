@@ -81,6 +81,10 @@ def test_staff_are_stopped_from_giving_data_to_a_school_the_registrant_refused(
     expect(alert.locator("#refusal-reason")).to_contain_text("障害の状況")
     expect(alert.locator("#refusal-reason")).to_contain_text("平成21年10月5日")
     expect(alert.locator("#override-link")).to_be_visible()
+    # The form below is folded away, so the refused provision is not sent again by mistake;
+    # the next step offered is recording the consent, filled in.
+    expect(page.locator("button[name=record_provision]")).to_be_hidden()
+    expect(alert.locator("#consent-link")).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "provision-refused.png"), full_page=True)
 
     provision = Provision.objects.get(registrant=registrant)
@@ -93,3 +97,8 @@ def test_staff_are_stopped_from_giving_data_to_a_school_the_registrant_refused(
     assert viewed.exists()
     assert "山田" not in page.url and "山田" not in "".join(str(e.changes) for e in viewed)
     assert (screenshot_dir / "provision-refused.png").stat().st_size > 10_000
+
+    # Following the link opens the consent form with the recipient and purpose chosen.
+    alert.locator("#consent-link").click()
+    expect(page.locator(f"input[name=recipient][value='{school.pk}']")).to_be_checked()
+    expect(page.locator(f"input[name=purpose][value='{enrolment.pk}']")).to_be_checked()

@@ -423,7 +423,7 @@ class TestPages:
         services.approve_carry_out(actor=colleague, carry_out=on_time)
         client.force_login(personas.auditor)
         response = client.get(reverse("ledger:carry_out_list", kwargs={"pk": file.pk}))
-        rows = dict(response.context["rows"])
+        rows = {c: overdue for c, overdue, _status in response.context["rows"]}
         assert rows[late] == overdue_by(dt.timedelta(days=3, hours=1))
         assert rows[on_time] == ""
         assert response.content.decode().count("data-overdue") == 1

@@ -25,6 +25,8 @@ from mamori.ledger.services.consents import record_consent, record_override, rec
 
 OCT_1 = dt.date(2009, 10, 1)
 OCT_5 = dt.date(2009, 10, 5)
+# The tests' provisions are dated in 2009: recorded late, with a reason.
+LATE = "紙の台帳から転記したため"
 
 
 class World:
@@ -47,6 +49,7 @@ class World:
             "purpose": self.enrolment,
             "status": status,
             "effective_on": OCT_1,
+            "written_form_on_file": True,
         }
         return record_consent(**(values | overrides))
 
@@ -58,6 +61,7 @@ class World:
             "purpose": self.enrolment,
             "item_groups": [self.basic, self.disability],
             "provided_on": OCT_5,
+            "late_reason": LATE,
         }
         return record_provision(**(values | overrides))
 
@@ -71,6 +75,7 @@ class World:
             "provided_on": OCT_5,
             "ground": OverrideGround.LIFE,
             "explanation": "本人が校内で倒れ、救急搬送先の学校医に障害の状況を伝えた。",
+            "late_reason": LATE,
         }
         return record_override(**(values | overrides))
 

@@ -11,7 +11,8 @@ import pytest
 from mamori.ledger.deadlines import incident_duties
 from mamori.ledger.models import Incident, IncidentKind
 
-# A Wednesday: +5 days is Monday 9 November, +30 days Friday 4 December (both open days).
+# A Wednesday. The day it became known is day 1 (PPC guidance 3-5-3-3 / 3-5-3-4): the 5th day
+# is Sunday 8 November, moved to Monday 9 November; the 30th day is Thursday 3 December.
 PLAIN_DAY = dt.date(2026, 11, 4)
 
 
@@ -68,40 +69,47 @@ def test_several_cases_are_each_named() -> None:
     assert len(duties.triggers) == 3
 
 
-def test_the_prompt_report_is_due_five_days_and_the_final_report_thirty_days_after() -> None:
+def test_the_final_report_is_due_on_the_thirtieth_day_counting_the_day_it_became_known() -> None:
     duties = incident_duties(incident(special_care=True), PLAIN_DAY)
     assert duties.prompt is not None and duties.final is not None
     assert duties.prompt.due_on == dt.date(2026, 11, 9)
-    assert duties.final.due_on == dt.date(2026, 12, 4)
+    assert duties.final.due_on == dt.date(2026, 12, 3)
+
+
+def test_an_incident_known_on_a_monday_has_its_fifth_day_on_friday() -> None:
+    known = dt.date(2026, 11, 16)  # Monday; day 5 is Friday 20 November, an open day
+    duties = incident_duties(incident(special_care=True, discovered_on=known), known)
+    assert duties.prompt is not None
+    assert duties.prompt.due_on == dt.date(2026, 11, 20)
 
 
 def test_the_prompt_report_days_follow_the_setting(settings: Any) -> None:
     settings.MAMORI_INCIDENT_PROMPT_REPORT_DAYS = 3
-    known = dt.date(2026, 6, 1)
+    known = dt.date(2026, 6, 1)  # Monday: day 3 is Wednesday 3 June
     duties = incident_duties(incident(special_care=True, discovered_on=known), known)
     assert duties.prompt is not None
-    assert duties.prompt.due_on == dt.date(2026, 6, 4)
+    assert duties.prompt.due_on == dt.date(2026, 6, 3)
 
 
 def test_a_malicious_incident_has_sixty_days_for_the_final_report() -> None:
-    known = dt.date(2026, 6, 1)  # +60 days: Friday 31 July 2026
+    known = dt.date(2026, 6, 1)  # day 60: Thursday 30 July 2026
     duties = incident_duties(incident(malicious=True, discovered_on=known), known)
     assert duties.final is not None
-    assert duties.final.due_on == dt.date(2026, 7, 31)
+    assert duties.final.due_on == dt.date(2026, 7, 30)
     plain = incident_duties(incident(special_care=True, discovered_on=known), known)
     assert plain.final is not None
-    assert plain.final.due_on == dt.date(2026, 7, 1)
+    assert plain.final.due_on == dt.date(2026, 6, 30)
 
 
 def test_a_deadline_on_a_saturday_moves_to_the_next_monday() -> None:
-    known = dt.date(2026, 11, 2)  # +5 days: Saturday 7 November
+    known = dt.date(2026, 11, 3)  # day 5: Saturday 7 November
     duties = incident_duties(incident(special_care=True, discovered_on=known), known)
     assert duties.prompt is not None
     assert duties.prompt.due_on == dt.date(2026, 11, 9)
 
 
 def test_a_deadline_on_new_years_eve_moves_past_the_year_end_closure() -> None:
-    known = dt.date(2026, 12, 1)  # +30 days: Thursday 31 December, the office is closed
+    known = dt.date(2026, 12, 2)  # day 30: Thursday 31 December, the office is closed
     duties = incident_duties(incident(special_care=True, discovered_on=known), known)
     assert duties.final is not None
     assert duties.final.due_on == dt.date(2027, 1, 4)

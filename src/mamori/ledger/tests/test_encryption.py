@@ -21,10 +21,18 @@ from mamori import testing
 from mamori.audit.models import AuditEvent
 from mamori.conftest import Personas
 from mamori.ledger.crypto import DecryptionFailed
-from mamori.ledger.models import OverrideGround, PersonalInformationFile, Provision, Registrant
+from mamori.ledger.models import (
+    IncidentKind,
+    OverrideGround,
+    PersonalInformationFile,
+    Provision,
+    Registrant,
+)
 from mamori.ledger.services import (
     create_registrant,
+    record_incident,
     record_override,
+    record_reports,
     record_view,
     update_registrant,
 )
@@ -54,10 +62,13 @@ PEOPLE = [
 ]
 NEW_ADDRESS = "東京都東村山市萩山町見本ハイツ202"
 EXPLANATION = "作業中に見本一郎が倒れ、搬送先の病院に服薬状況を伝えた"
+LATE_REASON = "見本一郎の件は救急対応を優先し、翌月に記録した"
+INCIDENT_TEXT = "見本花子さんの通所調整票を別の作業所へ誤送信した"
+NOTIFICATION = "見本花子さんに電話で説明した"
 
 
 def plaintexts() -> list[str]:
-    texts = [NEW_ADDRESS, EXPLANATION]
+    texts = [NEW_ADDRESS, EXPLANATION, LATE_REASON, INCIDENT_TEXT, NOTIFICATION]
     for person in PEOPLE:
         texts += [str(v) for k, v in person.items() if k != "registration_number"]
     return texts
@@ -112,7 +123,20 @@ def create_people(personas: Personas) -> tuple[PersonalInformationFile, list[Reg
         provided_on=PROVIDED_ON,
         ground=OverrideGround.LIFE,
         explanation=EXPLANATION,
+        late_reason=LATE_REASON,
     )
+    incident = record_incident(
+        actor=personas.staff,
+        department=personas.shogai,
+        file=file,
+        title="通所調整票の誤送信",
+        kind=IncidentKind.LEAK,
+        what_happened=INCIDENT_TEXT,
+        discovered_on=dt.date(2026, 11, 2),
+        people_count=1,
+        special_care=True,
+    )
+    record_reports(actor=personas.staff, incident=incident, notification_note=NOTIFICATION)
     return file, registrants
 
 
@@ -184,6 +208,11 @@ class TestTheAuditTrail:
         provision = Provision.objects.get()
         override = AuditEvent.objects.for_object(provision).get()
         assert override.changes["override_explanation"] == [None, ENCRYPTED]
+        assert override.changes["late_reason"] == [None, ENCRYPTED]
+        incident = AuditEvent.objects.get(use_case="ledger.record_incident")
+        assert incident.changes["what_happened"] == [None, ENCRYPTED]
+        reports = AuditEvent.objects.get(use_case="ledger.record_reports")
+        assert reports.changes["notification_note"] == ["", ENCRYPTED]
 
     def test_the_trail_page_shows_that_a_value_was_encrypted(self, personas: Personas) -> None:
         create_people(personas)

@@ -206,7 +206,21 @@ class TestPages:
         client.force_login(personas.staff)
         form = client.get(reverse("ledger:file_create")).context["form"]
         names = list(form.fields)
-        statutory = ["name", "department", "purpose", "items", "data_subjects", "sources"]
+        statutory = [
+            "name",
+            "agency_name",
+            "department",
+            "purpose",
+            "items",
+            "data_subjects",
+            "sources",
+            "contains_special_care",
+            "regular_recipients",
+            "request_office",
+            "special_procedures",
+            "form",
+            "anonymized_information",
+        ]
         assert names[: len(statutory)] == statutory
         assert names.index("form") < names.index("remarks") < names.index("consultation")
 

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mamori import testing
 from mamori.audit.models import AuditEvent
@@ -96,7 +97,8 @@ def test_values_written_with_key_a_read_back_under_key_b_alone_after_rotation(
 
     output = rotate(batch=2)
 
-    assert "3" in output and "“B”" in output
+    done = gettext("Done: %(values)s values in %(rows)s rows are now under key “%(key)s”.")
+    assert done % {"values": 13, "rows": 4, "key": "B"} in output
     settings.MAMORI_DATA_KEYS = KEY_B
     tokens = stored_tokens()
     assert len(tokens) == 13  # 5 + 5 + 2 (R003: name and notes) + the explanation
@@ -135,7 +137,8 @@ def test_a_second_run_changes_nothing(settings: Any, written_with_a: list[Regist
 
     output = rotate()
 
-    assert "nothing to do" in output or "ありません" in output
+    nothing = gettext("Every encrypted value is already under key “%(key)s”: nothing to do.")
+    assert output.strip() == nothing % {"key": "B"}
     assert stored_tokens() == tokens
     assert AuditEvent.objects.count() == events
 
@@ -170,7 +173,11 @@ def test_a_value_under_a_key_not_configured_stops_the_rotation_naming_key_and_mo
         rotate()
 
     message = str(stopped.value)
-    assert "“A”" in message and "ledger.Registrant" in message
+    expected = gettext(
+        "Key “%(key)s” is not configured, but values of %(model)s.%(field)s are encrypted "
+        "with it: add it to MAMORI_DATA_KEYS (after the new key) and run the rotation again."
+    )
+    assert message == expected % {"key": "A", "model": "ledger.Registrant", "field": "name"}
     assert not any(name in message for _n, name, *_rest in PEOPLE)
     assert stored_tokens() == tokens  # nothing written: checked before the first batch
     assert not AuditEvent.objects.filter(use_case=keys.USE_CASE).exists()
@@ -224,3 +231,19 @@ def test_data_key_refuses_an_id_already_in_use_or_malformed(settings: Any) -> No
     for bad in ("A", "k-1", "キー", "x" * 17):
         with pytest.raises(CommandError):
             call_command("data_key", "--id", bad, stdout=StringIO(), stderr=StringIO())
+
+
+def test_a_key_id_differing_only_in_case_is_not_taken_for_the_current_key(
+    settings: Any, personas: Personas
+) -> None:
+    # Values sealed under "K1"; then only "k1" (another key) is configured. SQLite's LIKE
+    # ignores case, so a startswith match would call them current and skip them for good.
+    settings.MAMORI_DATA_KEYS = "K1:" + crypto.new_key()
+    file = testing.make_ledger_file(personas.shogai)
+    testing.make_registrant(file, name="見本 四郎")
+    settings.MAMORI_DATA_KEYS = "k1:" + crypto.new_key()
+
+    assert keys.pending() == {"ledger.Registrant": 1}
+    with pytest.raises(keys.RotationStopped) as stopped:
+        keys.check_keys()
+    assert "K1" in str(stopped.value)

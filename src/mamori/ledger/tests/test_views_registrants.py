@@ -397,7 +397,9 @@ def test_a_consent_is_recorded_and_shown_on_the_registrant(
     client: Client, personas: Personas, world: World
 ) -> None:
     signed_in(client, personas.staff, world)
-    response = client.post(world.url("consent_create"), consent_data(world))
+    # The person refused this before: the consent is recorded once the reversal is confirmed.
+    confirmed = {"confirmation_asked": "1", "confirmed": "on"}
+    response = client.post(world.url("consent_create"), consent_data(world, **confirmed))
     assert response.status_code == 302
     event = ConsentEvent.objects.get(registrant=world.registrant, effective_on=dt.date(2009, 11, 1))
     assert (event.status, event.item_group, event.written_form_on_file) == (
@@ -412,7 +414,13 @@ def test_a_consent_is_recorded_and_shown_on_the_registrant(
     }
     assert grid[("学校", "在学状況の確認")] == ["covered", "refused"]
     assert grid[("ハローワーク", "就労先の紹介")] == ["covered", "covered"]
-    assert grid[("ハローワーク", "在学状況の確認")] == ["none", "none"]
+    # Pairs never asked are set apart (behind a toggle), not in the main grid.
+    assert ("ハローワーク", "在学状況の確認") not in grid
+    rest = {
+        (row.recipient.name, row.purpose.name): [cell.state for cell in row.cells]
+        for row in detail.context["grid_rest"]
+    }
+    assert rest[("ハローワーク", "在学状況の確認")] == ["none", "none"]
 
 
 @pytest.mark.parametrize(
@@ -458,6 +466,7 @@ def provision_data(world: World, **overrides: Any) -> dict[str, Any]:
         "purpose": world.enrolment.pk,
         "item_groups": [world.basic.pk, world.disability.pk],
         "provided_on": "平成21年11月2日",
+        "late_reason": "紙の記録から転記",
     } | overrides
 
 
