@@ -236,7 +236,7 @@ def load(users: dict[str, User], consultations: dict[int, Consultation]) -> None
         )
         _load_carry_outs(staff, coordinator, file, contract)
         _load_room(staff, coordinator, file, today)
-        _load_incident(staff, file, contract, today)
+        _load_incident(staff, coordinator, file, contract, today)
 
 
 def _coordinator(secretariat: User, vendor: Vendor) -> User:
@@ -485,16 +485,21 @@ def _enter(
 
 
 def _load_incident(
-    staff: User, file: PersonalInformationFile, contract: Contract, today: dt.date
+    staff: User,
+    coordinator: User,
+    file: PersonalInformationFile,
+    contract: Contract,
+    today: dt.date,
 ) -> None:
-    """A fax to the wrong 作業所: one person, special-care data, so a report is due; the
-    prompt report (速報) is made, the final one (確報) still to come."""
+    """A fax to the wrong 作業所, reported by the contractor's coordinator and acknowledged by
+    the department: one person, special-care data, so a report is due; the prompt report (速報)
+    is made, the final one (確報) still to come."""
     discovered_on = today - INCIDENT_DAYS_AGO * DAY
-    incident = services.record_incident(
-        actor=staff,
-        department=file.department,
-        file=file,
+    incident = services.report_incident(
+        actor=coordinator,
         contract=contract,
+        notify_department=False,
+        file=file,
         title="作業所あて通所調整票の誤送信(FAX)",
         kind=IncidentKind.LEAK,
         what_happened=(
@@ -507,6 +512,7 @@ def _load_incident(
         people_count=1,
         special_care=True,
     )
+    services.acknowledge_incident(actor=staff, incident=incident)
     services.record_reports(
         actor=staff,
         incident=incident,

@@ -236,8 +236,10 @@ def _carry_outs_overdue(user: Any) -> dict[str, Any]:
 
 
 def _incidents_to_report(user: Any, today: dt.date) -> dict[str, Any]:
-    """Open incidents with a report still to make, the next deadline first (overdue first).
-    One query: only incidents that meet a case of the rule and lack a report are read."""
+    """Open incidents with a report still to make, the next deadline first (overdue first),
+    and contractors' reports whose receipt the department has not acknowledged. One query:
+    only incidents that meet a case of the rule and lack a report, or await acknowledgement,
+    are read."""
     reportable = (
         Q(special_care=True)
         | Q(financial_harm=True)
@@ -245,18 +247,28 @@ def _incidents_to_report(user: Any, today: dt.date) -> dict[str, Any]:
         | Q(ordinance_special_care=True)
         | Q(people_count__gt=PEOPLE_THRESHOLD)
     )
+    unacknowledged = Q(reported_by_contractor=True, acknowledged_at__isnull=True)
     candidates = ledger_access.incidents_visible_to(user).filter(
-        reportable,
-        Q(prompt_reported_on__isnull=True) | Q(final_reported_on__isnull=True),
+        (reportable & (Q(prompt_reported_on__isnull=True) | Q(final_reported_on__isnull=True)))
+        | unacknowledged,
         status=Incident.Status.OPEN,
     )
     rows = []
+    awaiting = []
     for incident in candidates:
+        if incident.reported_by_contractor and incident.acknowledged_at is None:
+            awaiting.append(incident)
         deadline = incident_duties(incident, today).next_deadline
         if deadline is not None:
             rows.append((incident, deadline))
     rows.sort(key=lambda row: (not row[1].overdue, row[1].due_on, row[0].pk))
-    return {"incidents_due": rows[:HOME_LIST_LIMIT], "incidents_due_count": len(rows)}
+    awaiting.sort(key=lambda incident: incident.pk)
+    return {
+        "incidents_due": rows[:HOME_LIST_LIMIT],
+        "incidents_due_count": len(rows),
+        "incidents_unacknowledged": awaiting[:HOME_LIST_LIMIT],
+        "incidents_unacknowledged_count": len(awaiting),
+    }
 
 
 def _ledger_to_watch(user: Any, today: dt.date) -> dict[str, Any]:

@@ -9,7 +9,9 @@
 - Rooms and entry records: staff of the room's department, contractor users of a file kept in
   the room (recording entries), the secretariat and auditors (reading).
 - Incidents: staff of the incident's department, the secretariat (every incident), auditors
-  (reading). Contractors report to their department, outside Mamori.
+  (reading). A contractor user reports an incident under one of its vendor's contracts in
+  force; it reads the incidents linked to its vendor's contracts and changes none. The
+  department acknowledges receipt of a contractor's report.
 - Provisions made under a legal exception: listed for the secretariat and auditors, with the
   registration number and ground only.
 """
@@ -32,6 +34,7 @@ from mamori.ledger.models import (
     Registrant,
     Room,
 )
+from mamori.vendors.models import Contract
 
 
 def _today() -> dt.date:
@@ -201,10 +204,17 @@ def may_record_entry(user: Any, room: Room) -> bool:
 
 
 def incidents_visible_to(user: Any) -> QuerySet[Incident]:
-    require(user.is_secretariat or user.is_auditor or user.is_department_staff)
+    require(
+        user.is_secretariat or user.is_auditor or user.is_department_staff or user.is_contractor
+    )
     incidents = Incident.objects.select_related("department", "file", "contract__vendor")
     if user.is_secretariat or user.is_auditor:
         return incidents
+    if user.is_contractor:
+        vendor_id = vendor_id_of(user)
+        if vendor_id is None:
+            return incidents.none()
+        return incidents.filter(contract__vendor_id=vendor_id)
     return incidents.filter(department_id__in=department_ids_of(user))
 
 
@@ -216,6 +226,29 @@ def get_incident_for_user(user: Any, pk: int) -> Incident:
 
 def may_record_incident(user: Any) -> bool:
     return bool(user.is_secretariat or user.is_department_staff)
+
+
+def contracts_reportable_by(user: Any) -> QuerySet[Contract]:
+    """The contracts under which a contractor user may report an incident: its vendor's
+    contracts in force today."""
+    vendor_id = vendor_id_of(user)
+    if vendor_id is None:
+        return Contract.objects.none()
+    return Contract.objects.filter(contract_in_force_q(_today()), vendor_id=vendor_id)
+
+
+def may_report_incident(user: Any) -> bool:
+    """A contractor user whose vendor has a contract in force."""
+    return bool(user.is_contractor and contracts_reportable_by(user).exists())
+
+
+def may_acknowledge_incident(user: Any, incident: Incident) -> bool:
+    """The department (or the secretariat) acknowledges a contractor's report, once."""
+    return bool(
+        incident.reported_by_contractor
+        and incident.acknowledged_at is None
+        and may_edit_incident(user, incident)
+    )
 
 
 def may_edit_incident(user: Any, incident: Incident) -> bool:

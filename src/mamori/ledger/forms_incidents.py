@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from mamori.accounts.models import Department
 from mamori.core.access import department_ids_of
 from mamori.core.forms import WarekiDateField
+from mamori.ledger import access
 from mamori.ledger.deadlines import PEOPLE_THRESHOLD
 from mamori.ledger.models import Incident, IncidentKind, PersonalInformationFile
 from mamori.vendors.models import Contract
@@ -206,6 +207,43 @@ class IncidentForm(forms.Form):
                     )
                     % {"file": file.name},
                 )
+        return cleaned
+
+
+class ContractorIncidentForm(IncidentForm):
+    """A contractor's report: under which of its contracts in force, and which file kept under
+    it; the incident belongs to the contract's department."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["department"]
+        contracts = access.contracts_reportable_by(user).select_related("vendor", "department")
+        contract_field: Any = self.fields["contract"]
+        contract_field.queryset = contracts.order_by("pk")
+        contract_field.label = _("Contract")
+        contract_field.required = True
+        contract_field.empty_label = CHOOSE
+        contract_field.error_messages["required"] = _("Choose the contract.")
+        contract_field.label_from_instance = lambda c: f"{c.title}（{c.department.name}）"
+        file_field: Any = self.fields["file"]
+        file_field.queryset = PersonalInformationFile.objects.filter(
+            contracts__in=contracts
+        ).distinct()
+        file_field.help_text = _("Only files kept under your contracts are listed.")
+        self._warn_special_care(file_field.queryset)
+        self.fields["discovered_on"].label = _("Day you became aware of it")
+        self.fields["discovered_on"].help_text = _(
+            "Report to the department at once: its deadlines for reporting to the Personal "
+            "Information Protection Commission count from this day."
+        )
+        self.order_fields(["contract", *[name for name in self.field_order if name != "contract"]])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        contract, file = cleaned.get("contract"), cleaned.get("file")
+        if contract is not None and file is not None:
+            if not file.contracts.filter(pk=contract.pk).exists():
+                self.add_error("file", _("Choose a file kept under the chosen contract."))
         return cleaned
 
 

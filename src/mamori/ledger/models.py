@@ -705,6 +705,17 @@ class Incident(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+    # A contractor's own report reaches its department, which acknowledges receipt.
+    reported_by_contractor = models.BooleanField(_("reported by the contractor"), default=False)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("receipt acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("receipt acknowledged at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

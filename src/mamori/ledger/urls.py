@@ -107,6 +107,11 @@ urlpatterns = [
     path("ledger/incidents/<int:pk>/", views_incidents.incident_detail, name="incident_detail"),
     path("ledger/incidents/<int:pk>/edit/", views_incidents.incident_edit, name="incident_edit"),
     path(
+        "ledger/incidents/<int:pk>/acknowledge/",
+        views_incidents.incident_acknowledge,
+        name="incident_acknowledge",
+    ),
+    path(
         "ledger/incidents/<int:pk>/reports/",
         views_incidents.incident_reports,
         name="incident_reports",

@@ -17,12 +17,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from mamori.core.access import require
 from mamori.core.http import AuthenticatedRequest
 from mamori.ledger import access
 from mamori.ledger.deadlines import IncidentDuties, incident_duties
-from mamori.ledger.forms_incidents import QUESTIONS, IncidentForm, IncidentReportsForm
+from mamori.ledger.forms_incidents import (
+    QUESTIONS,
+    ContractorIncidentForm,
+    IncidentForm,
+    IncidentReportsForm,
+)
 from mamori.ledger.models import Incident
 from mamori.ledger.services import incidents as services
 from mamori.ledger.services.incidents import save_reports
@@ -76,12 +82,16 @@ def _incident_url(incident: Incident) -> str:
     return reverse("ledger:incident_detail", args=[incident.pk])
 
 
-def _open_key(row: IncidentRow) -> tuple[int, dt.date, int]:
-    """Overdue first, then by the next deadline; incidents with none last."""
+def _open_key(row: IncidentRow) -> tuple[int, int, dt.date, int]:
+    """Contractors' reports not yet acknowledged first, then overdue, then by the next
+    deadline; incidents with none last."""
+    incident = row.incident
+    unacknowledged = incident.reported_by_contractor and incident.acknowledged_at is None
+    first = 0 if unacknowledged else 1
     deadline = row.duties.next_deadline
     if deadline is None:
-        return (2, dt.date.max, -row.incident.pk)
-    return (0 if deadline.overdue else 1, deadline.due_on, row.incident.pk)
+        return (first, 2, dt.date.max, -incident.pk)
+    return (first, 0 if deadline.overdue else 1, deadline.due_on, incident.pk)
 
 
 @login_required
@@ -106,7 +116,8 @@ def incident_list(request: AuthenticatedRequest) -> HttpResponse:
             "open_rows": open_rows,
             "page_obj": page,
             "closed": page.object_list,
-            "may_record": access.may_record_incident(user),
+            "may_record": access.may_record_incident(user) or access.may_report_incident(user),
+            "is_contractor": user.is_contractor,
         },
     )
 
@@ -117,8 +128,10 @@ def _description(data: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 def incident_create(request: AuthenticatedRequest) -> HttpResponse:
-    """Record an incident."""
+    """Record an incident (a contractor: report one under its contract)."""
     user = request.user
+    if user.is_contractor:
+        return _contractor_report(request)
     require(access.may_record_incident(user))
     form = IncidentForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
@@ -135,13 +148,54 @@ def incident_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "ledger/incident_form.html", {"form": form, "incident": None})
 
 
+def _contractor_report(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    require(access.may_report_incident(user))
+    form = ContractorIncidentForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        description = _description(data)
+        contract = description.pop("contract")
+        try:
+            incident = services.report_incident(actor=user, contract=contract, **description)
+        except ValidationError as error:
+            _add_error(form, error, INCIDENT_FIELDS)
+        else:
+            messages.success(
+                request,
+                _("The incident was reported to %(department)s.")
+                % {"department": incident.department.name},
+            )
+            return redirect(_incident_url(incident))
+    return render(
+        request, "ledger/incident_form.html", {"form": form, "incident": None, "reporting": True}
+    )
+
+
+@login_required
+@require_POST
+def incident_acknowledge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The department acknowledges receipt of a contractor's report."""
+    user = request.user
+    incident = access.get_incident_for_user(user, pk)
+    require(access.may_edit_incident(user, incident))
+    if incident.acknowledged_at is not None:
+        messages.info(request, _("Receipt of this report was already acknowledged."))
+        return redirect(_incident_url(incident))
+    services.acknowledge_incident(actor=user, incident=incident)
+    messages.success(request, _("Receipt of the contractor's report was acknowledged."))
+    return redirect(_incident_url(incident))
+
+
 @login_required
 def incident_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """What happened, to which file and by which contractor, and the duties it brings."""
     user = request.user
     incident = access.get_incident_for_user(user, pk)
     incident = (
-        Incident.objects.select_related("department", "file", "contract__vendor", "recorded_by")
+        Incident.objects.select_related(
+            "department", "file", "contract__vendor", "recorded_by", "acknowledged_by"
+        )
         .filter(pk=incident.pk)
         .get()
     )
@@ -163,6 +217,7 @@ def incident_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "duties": incident_duties(incident, timezone.localdate()),
             "answers": answers,
             "may_edit": access.may_edit_incident(user, incident),
+            "may_acknowledge": access.may_acknowledge_incident(user, incident),
         },
     )
 

@@ -194,6 +194,20 @@ class TestCarryOutsRoomsAndTheIncident:
         assert incident.contract is not None
         assert incident.people_count == 1 and incident.special_care
 
+    def test_the_contractor_reported_the_incident_and_the_department_acknowledged_it(
+        self, demo: PersonalInformationFile, client: Client
+    ) -> None:
+        incident = Incident.objects.get(file=demo)
+        coordinator = User.objects.get(username=demo_ledger.COORDINATOR[0])
+
+        assert incident.reported_by_contractor
+        assert incident.recorded_by == coordinator
+        assert incident.acknowledged_by is not None
+        assert incident.acknowledged_by.department_id == incident.department_id
+        client.force_login(coordinator)
+        listing = client.get(reverse("ledger:incident_list"))
+        assert [row.incident for row in listing.context["open_rows"]] == [incident]
+
     def test_every_ledger_row_of_the_demo_is_in_the_audit_trail(
         self, demo: PersonalInformationFile
     ) -> None:

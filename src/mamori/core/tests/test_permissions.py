@@ -244,10 +244,13 @@ POLICY: dict[str, Rule] = {
     "ledger:authorization_end": rule({STAFF}, "post"),
     "ledger:entry_create": rule(PERSONAL_DATA),
     "ledger:entries_import": rule(ALL_STAFF),
-    "ledger:incident_list": rule({SEC, AUDITOR} | ALL_STAFF),
-    "ledger:incident_create": rule({SEC} | ALL_STAFF),
-    "ledger:incident_detail": rule({SEC, AUDITOR, STAFF}),
+    # Contractors report incidents under their contracts in force and read those linked to
+    # their vendor's contracts (the world's incident was reported by the world's contractor).
+    "ledger:incident_list": rule({SEC, AUDITOR} | ALL_STAFF | ALL_CONTRACTORS),
+    "ledger:incident_create": rule({SEC, CONTRACTOR} | ALL_STAFF),
+    "ledger:incident_detail": rule({SEC, AUDITOR, STAFF, CONTRACTOR}),
     "ledger:incident_edit": rule({SEC, STAFF}),
+    "ledger:incident_acknowledge": rule({SEC, STAFF}, "post"),
     "ledger:incident_reports": rule({SEC, STAFF}),
 }
 
@@ -415,8 +418,10 @@ def build_ledger_world(personas: Personas) -> dict[str, dict[str, Any]]:
         what_happened="誤送付",
         discovered_on=today,
         people_count=1,
-        recorded_by=personas.staff,
+        contract=contract,
+        recorded_by=personas.contractor,
         recorded_at=now,
+        reported_by_contractor=True,
     )
     on_file = {"pk": file.pk}
     on_registrant = {"pk": registrant.pk}
@@ -450,6 +455,7 @@ def build_ledger_world(personas: Personas) -> dict[str, dict[str, Any]]:
         "ledger:entry_create": on_room,
         "ledger:incident_detail": on_incident,
         "ledger:incident_edit": on_incident,
+        "ledger:incident_acknowledge": on_incident,
         "ledger:incident_reports": on_incident,
     }
 

@@ -19,7 +19,13 @@ from mamori.ledger.services.files import (
     delete_setup_item,
     update_file,
 )
-from mamori.ledger.services.incidents import record_incident, record_reports, update_incident
+from mamori.ledger.services.incidents import (
+    acknowledge_incident,
+    record_incident,
+    record_reports,
+    report_incident,
+    update_incident,
+)
 from mamori.ledger.services.registrants import (
     create_registrant,
     record_view,
@@ -36,6 +42,7 @@ from mamori.ledger.services.rooms import (
 __all__ = [
     "CarryOutNotAllowed",
     "SetupItemInUse",
+    "acknowledge_incident",
     "add_item_group",
     "add_purpose",
     "add_recipient",
@@ -55,6 +62,7 @@ __all__ = [
     "record_reports",
     "record_view",
     "refuse_carry_out",
+    "report_incident",
     "request_carry_out",
     "return_carry_out",
     "update_file",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import enum
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +17,11 @@ from mamori.accounts.models import Department
 from mamori.audit.writes import create_audited, update_audited
 from mamori.core import eras
 from mamori.core.access import department_ids_of
-from mamori.ledger import access
+from mamori.ledger import access, notify
 from mamori.ledger.deadlines import incident_duties
 from mamori.ledger.models import Incident, IncidentKind, PersonalInformationFile
 from mamori.ledger.services.rooms import _person
+from mamori.vendors.models import Contract
 
 # What a department says about an incident; the report dates go through record_reports.
 DESCRIPTION_FIELDS = frozenset(
@@ -119,6 +121,54 @@ def record_incident(*, actor: Any, department: Department, **fields: Any) -> Inc
         recorded_by=_person(actor, department.pk),
         recorded_at=timezone.now(),
         **cleaned,
+    )
+
+
+@transaction.atomic
+def report_incident(
+    *, actor: Any, contract: Contract, notify_department: bool = True, **fields: Any
+) -> Incident:
+    """A contractor user reports an incident under one of its vendor's contracts in force; the
+    incident belongs to the contract's department, which is mailed (unless loading past
+    records, such as the demo) and acknowledges receipt."""
+    if actor is None or not access.may_report_incident(actor):
+        raise PermissionDenied
+    if not access.contracts_reportable_by(actor).filter(pk=contract.pk).exists():
+        raise ValidationError(_("Choose one of your contracts in force."), code="contract")
+    file: PersonalInformationFile | None = fields.get("file")
+    if file is not None and not file.contracts.filter(pk=contract.pk).exists():
+        raise ValidationError(_("Choose a file kept under the chosen contract."), code="file")
+    required = dict.fromkeys(("title", "what_happened", "kind", "people_count"))
+    cleaned = _checked(contract.department_id, required | fields | {"contract": contract})
+    _check_dates(cleaned.get("occurred_on"), cleaned.get("discovered_on"))
+    incident = create_audited(
+        Incident,
+        actor=actor,
+        use_case="ledger.report_incident",
+        department_id=contract.department_id,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+        reported_by_contractor=True,
+        **cleaned,
+    )
+    if notify_department:
+        # The department hears of it at once, once the report is saved.
+        transaction.on_commit(partial(notify.notify_contractor_report, incident.pk))
+    return incident
+
+
+@transaction.atomic
+def acknowledge_incident(*, actor: Any, incident: Incident) -> None:
+    """The department acknowledges receipt of a contractor's report (once)."""
+    _locked(incident)
+    if actor is None or not access.may_acknowledge_incident(actor, incident):
+        raise PermissionDenied
+    update_audited(
+        incident,
+        actor=actor,
+        use_case="ledger.acknowledge_incident",
+        acknowledged_by=actor,
+        acknowledged_at=timezone.now(),
     )
 
 
