@@ -2,13 +2,16 @@
 
 Follow-ups go to the staff of the owning department (the secretariat for its own), return
 or erasure tasks to the contract's department and the contractor's users, documents asked of
-a contractor to its users, and expiring certifications (confirmed by the city, not yet
+a contractor to its users, expiring certifications (confirmed by the city, not yet
 renewed) of vendors under a live contract to the vendor's users and the departments holding
-those contracts. Each item sent is logged per person and day (ReminderLog), so a second run the
-same day sends only what is new.
+those contracts, the next report (速報, 確報) of an open incident to its department, and
+carry-outs not back on time to the file's department and to who took them out. Each item
+sent is logged per person and day (ReminderLog), so a second run the same day sends only what
+is new.
 Mails name kinds, numbers, contracts and dates only, never free text typed by staff or
 contractors that might name a resident (a follow-up's commitment, a task's data, a document
-request's title and details are left on their pages).
+request's title and details, an incident's title, what a carry-out took are left on their
+pages).
 """
 
 from __future__ import annotations
@@ -25,13 +28,15 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from mamori.accounts.models import Department, Role, User
 from mamori.consultations.models import FollowUp
 from mamori.core import eras
 from mamori.council.models import Council
+from mamori.ledger.deadlines import incident_duties
+from mamori.ledger.models import CarryOut, Incident
 from mamori.vendors.models import (
     Certification,
     CertificationQuerySet,
@@ -142,6 +147,8 @@ def collect_reminders(today: dt.date) -> dict[User, list[Item]]:
     _erasures(collector, people, today, soon)
     _document_requests(collector, people, today, soon)
     _certifications(collector, people, today)
+    _incident_reports(collector, people, today, soon)
+    _carry_outs(collector, people, today)
     return collector.result()
 
 
@@ -221,6 +228,66 @@ def _document_requests(
                 % {"number": request.pk, "contract": contract_label(request.contract)},
                 due_on=request.due_on,
                 path=reverse("vendors:document_request_file", args=[request.pk]),
+            ),
+        )
+
+
+def _incident_reports(
+    collector: _Collector, people: _People, today: dt.date, soon: dt.date
+) -> None:
+    """The next report (速報, 確報) of each open incident, to its department's staff."""
+    incidents = Incident.objects.filter(
+        Q(prompt_reported_on__isnull=True) | Q(final_reported_on__isnull=True),
+        status=Incident.Status.OPEN,
+    ).select_related("department")
+    for incident in incidents:
+        deadline = incident_duties(incident, today).next_deadline
+        if deadline is None or deadline.due_on > soon:
+            continue
+        state = OVERDUE if deadline.overdue else DUE_SOON
+        report = (
+            gettext("Prompt report (速報)")
+            if deadline.kind == "prompt"
+            else gettext("Final report (確報)")
+        )
+        # The incident's title and account stay on the page: free text may name a resident.
+        collector.add(
+            people.staff_of(incident.department_id),
+            Item(
+                key=f"incident:{incident.pk}:{deadline.kind}:{state}",
+                state=state,
+                what=gettext("%(report)s of incident No. %(number)d (%(department)s)")
+                % {
+                    "report": report,
+                    "number": incident.pk,
+                    "department": incident.department.name,
+                },
+                due_on=deadline.due_on,
+                path=reverse("ledger:incident_detail", args=[incident.pk]),
+            ),
+        )
+
+
+def _carry_outs(collector: _Collector, people: _People, today: dt.date) -> None:
+    """Carry-outs not back by their due time, to the file's department and to who took them:
+    due before now, or before the end of `today` when it is past."""
+    end_of_day = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
+    cutoff = min(timezone.now(), end_of_day)
+    carry_outs = CarryOut.objects.overdue(cutoff).select_related("file", "carried_by")
+    for carry_out in carry_outs:
+        recipients = list(people.staff_of(carry_out.file.department_id))
+        if carry_out.carried_by.is_active and carry_out.carried_by not in recipients:
+            recipients.append(carry_out.carried_by)
+        # What was taken stays on the page: free text may name a resident.
+        collector.add(
+            recipients,
+            Item(
+                key=f"carry_out:{carry_out.pk}:{OVERDUE}",
+                state=OVERDUE,
+                what=gettext("Return of carry-out No. %(number)d (%(file)s)")
+                % {"number": carry_out.pk, "file": carry_out.file.name},
+                due_on=timezone.localdate(carry_out.due_back_at),
+                path=reverse("ledger:carry_out_detail", args=[carry_out.pk]),
             ),
         )
 
