@@ -495,10 +495,13 @@ def _load_incident(
     the department: one person, special-care data, so a report is due; the prompt report (速報)
     is made, the final one (確報) still to come."""
     discovered_on = today - INCIDENT_DAYS_AGO * DAY
+    # Reported in the afternoon of the day it became known, acknowledged within the hour.
+    reported_at = timezone.make_aware(dt.datetime.combine(discovered_on, dt.time(15, 10)))
     incident = services.report_incident(
         actor=coordinator,
         contract=contract,
         notify_department=False,
+        at=reported_at,
         file=file,
         title="作業所あて通所調整票の誤送信(FAX)",
         kind=IncidentKind.LEAK,
@@ -512,7 +515,9 @@ def _load_incident(
         people_count=1,
         special_care=True,
     )
-    services.acknowledge_incident(actor=staff, incident=incident)
+    services.acknowledge_incident(
+        actor=staff, incident=incident, at=reported_at + dt.timedelta(minutes=25)
+    )
     services.record_reports(
         actor=staff,
         incident=incident,

@@ -75,6 +75,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_contractor:
         context.update(_contractor_to_do(user))
         context.update(_carry_outs_overdue(user))
+        context["may_report_incident"] = ledger_access.may_report_incident(user)
+        context["contractor_reports_unacknowledged"] = (
+            ledger_access.incidents_visible_to(user)
+            .filter(
+                reported_by_contractor=True,
+                acknowledged_at__isnull=True,
+                status=Incident.Status.OPEN,
+            )
+            .count()
+        )
     return render(request, "core/home.html", context)
 
 
@@ -257,7 +267,9 @@ def _incidents_to_report(user: Any, today: dt.date) -> dict[str, Any]:
     awaiting = []
     for incident in candidates:
         if incident.reported_by_contractor and incident.acknowledged_at is None:
-            awaiting.append(incident)
+            # Only the department acknowledges: the others are not asked to.
+            if ledger_access.may_acknowledge_incident(user, incident):
+                awaiting.append(incident)
         deadline = incident_duties(incident, today).next_deadline
         if deadline is not None:
             rows.append((incident, deadline))

@@ -10,8 +10,9 @@
   the room (recording entries), the secretariat and auditors (reading).
 - Incidents: staff of the incident's department, the secretariat (every incident), auditors
   (reading). A contractor user reports an incident under one of its vendor's contracts in
-  force; it reads the incidents linked to its vendor's contracts and changes none. The
-  department acknowledges receipt of a contractor's report.
+  force (or ended with data not yet returned or erased); it reads the incidents linked to its
+  vendor's contracts and changes none. Staff of the department acknowledge receipt of a
+  contractor's report; a report keeps the contract it was made under.
 - Provisions made under a legal exception: listed for the secretariat and auditors, with the
   registration number and ground only.
 """
@@ -34,7 +35,7 @@ from mamori.ledger.models import (
     Registrant,
     Room,
 )
-from mamori.vendors.models import Contract
+from mamori.vendors.models import Contract, ReturnErasure
 
 
 def _today() -> dt.date:
@@ -230,24 +231,31 @@ def may_record_incident(user: Any) -> bool:
 
 def contracts_reportable_by(user: Any) -> QuerySet[Contract]:
     """The contracts under which a contractor user may report an incident: its vendor's
-    contracts in force today."""
+    contracts in force today, and those ended whose data is not yet proven returned or erased
+    (a vendor still holding data may still leak it)."""
     vendor_id = vendor_id_of(user)
     if vendor_id is None:
         return Contract.objects.none()
-    return Contract.objects.filter(contract_in_force_q(_today()), vendor_id=vendor_id)
+    data_still_held = Q(
+        return_erasures__status__in=[ReturnErasure.Status.OPEN, ReturnErasure.Status.SUBMITTED]
+    )
+    return Contract.objects.filter(
+        contract_in_force_q(_today()) | data_still_held, vendor_id=vendor_id
+    ).distinct()
 
 
 def may_report_incident(user: Any) -> bool:
-    """A contractor user whose vendor has a contract in force."""
+    """A contractor user whose vendor has a contract to report under."""
     return bool(user.is_contractor and contracts_reportable_by(user).exists())
 
 
 def may_acknowledge_incident(user: Any, incident: Incident) -> bool:
-    """The department (or the secretariat) acknowledges a contractor's report, once."""
+    """Staff of the incident's department acknowledge a contractor's report, once: the
+    acknowledgement says the department has seen it, so nobody else gives it."""
     return bool(
         incident.reported_by_contractor
-        and incident.acknowledged_at is None
-        and may_edit_incident(user, incident)
+        and user.is_department_staff
+        and incident.department_id in department_ids_of(user)
     )
 
 

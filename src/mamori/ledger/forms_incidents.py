@@ -173,6 +173,13 @@ class IncidentForm(forms.Form):
             "vendor"
         )
         contract_field.label_from_instance = lambda c: f"{c.title}（{c.vendor.legal_name}）"
+        contract_field.help_text = _("The contractor's users can read an incident linked to it.")
+        if incident is not None and incident.reported_by_contractor:
+            # A contractor's report keeps the contract it was made under.
+            contract_field.disabled = True
+            contract_field.help_text = _(
+                "A contractor's report keeps the contract it was made under."
+            )
 
     def _warn_special_care(self, files: Any) -> None:
         """The special-care question names the files that hold special-care information."""
@@ -196,7 +203,8 @@ class IncidentForm(forms.Form):
             )
         file = cleaned.get("file")
         answered_no = cleaned.get("special_care") is False and "special_care" not in self.errors
-        if file is not None and file.contains_special_care and answered_no:
+        confirming = "special_care_confirmed" in self.fields
+        if confirming and file is not None and file.contains_special_care and answered_no:
             if not cleaned.get("special_care_confirmed"):
                 self.add_error(
                     "special_care",
@@ -217,6 +225,8 @@ class ContractorIncidentForm(IncidentForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, user=user, **kwargs)
         del self.fields["department"]
+        # Whether special-care data is involved is the department's judgement to confirm.
+        del self.fields["special_care_confirmed"]
         contracts = access.contracts_reportable_by(user).select_related("vendor", "department")
         contract_field: Any = self.fields["contract"]
         contract_field.queryset = contracts.order_by("pk")
@@ -225,18 +235,30 @@ class ContractorIncidentForm(IncidentForm):
         contract_field.empty_label = CHOOSE
         contract_field.error_messages["required"] = _("Choose the contract.")
         contract_field.label_from_instance = lambda c: f"{c.title}（{c.department.name}）"
+        contract_field.help_text = _("The report goes to the department of this contract.")
+        only = list(contract_field.queryset[:2])
+        if len(only) == 1:
+            contract_field.initial = only[0].pk
         file_field: Any = self.fields["file"]
         file_field.queryset = PersonalInformationFile.objects.filter(
             contracts__in=contracts
         ).distinct()
         file_field.help_text = _("Only files kept under your contracts are listed.")
         self._warn_special_care(file_field.queryset)
-        self.fields["discovered_on"].label = _("Day you became aware of it")
-        self.fields["discovered_on"].help_text = _(
-            "Report to the department at once: its deadlines for reporting to the Personal "
-            "Information Protection Commission count from this day."
+        discovered: Any = self.fields["discovered_on"]
+        discovered.label = _("Day you became aware of it")
+        discovered.help_text = _(
+            "The deadlines for reporting to the Personal Information Protection Commission "
+            "count from this day."
         )
-        self.order_fields(["contract", *[name for name in self.field_order if name != "contract"]])
+        discovered.error_messages["required"] = _("Enter the day you became aware of it.")
+        self.order_fields(
+            [
+                "contract",
+                "file",
+                *[name for name in self.field_order if name not in ("contract", "file")],
+            ]
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

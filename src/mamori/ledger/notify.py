@@ -16,34 +16,49 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from mamori.accounts.models import Role, User
+from mamori.accounts.models import Department, Role, User
+from mamori.ledger.deadlines import incident_duties
 from mamori.ledger.models import Incident
 
 logger = logging.getLogger(__name__)
 BODY_TEMPLATE = "ledger/email/contractor_report.txt"
 
 
+def _department_and_above(department: Department) -> list[int]:
+    ids: list[int] = []
+    node: Department | None = department
+    while node is not None and node.pk not in ids:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
 def recipients_of(incident: Incident) -> list[User]:
-    """The active staff of the incident's department who have an e-mail address."""
-    return list(
-        User.objects.filter(
-            is_active=True, role=Role.DEPARTMENT_STAFF, department_id=incident.department_id
+    """The active staff who may act for the incident's department (its own and those of the
+    departments above it) with an e-mail address; the secretariat when there are none."""
+    active = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
+    staff = list(
+        active.filter(
+            role=Role.DEPARTMENT_STAFF,
+            department_id__in=_department_and_above(incident.department),
         )
-        .exclude(email="")
-        .order_by("pk")
     )
+    return staff or list(active.filter(role=Role.SECRETARIAT))
 
 
 def contractor_report_message(incident: Incident, to: list[str]) -> EmailMessage:
     """The Japanese mail telling a department of a contractor's report."""
     vendor = incident.contract.vendor.legal_name if incident.contract else ""
+    duties = incident_duties(incident, timezone.localdate())
     body = render_to_string(
         BODY_TEMPLATE,
         {
             "vendor": vendor,
+            "number": incident.pk,
+            "prompt_due": duties.prompt.due_on if duties.prompt else None,
             "department": incident.department.name,
             "url": settings.MAMORI_SITE_URL.rstrip("/")
             + reverse("ledger:incident_detail", args=[incident.pk]),
@@ -58,7 +73,7 @@ def notify_contractor_report(incident_id: int) -> int:
     incident = Incident.objects.select_related("department", "contract__vendor").get(pk=incident_id)
     addresses = [user.email for user in recipients_of(incident)]
     if not addresses:
-        logger.warning("incident %s: no staff address to tell of the report", incident_id)
+        logger.warning("incident %s: nobody with an address to tell of the report", incident_id)
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         message = contractor_report_message(incident, addresses)

@@ -178,12 +178,11 @@ def incident_acknowledge(request: AuthenticatedRequest, pk: int) -> HttpResponse
     """The department acknowledges receipt of a contractor's report."""
     user = request.user
     incident = access.get_incident_for_user(user, pk)
-    require(access.may_edit_incident(user, incident))
-    if incident.acknowledged_at is not None:
+    require(access.may_acknowledge_incident(user, incident))
+    if services.acknowledge_incident(actor=user, incident=incident):
+        messages.success(request, _("Receipt of the contractor's report was acknowledged."))
+    else:
         messages.info(request, _("Receipt of this report was already acknowledged."))
-        return redirect(_incident_url(incident))
-    services.acknowledge_incident(actor=user, incident=incident)
-    messages.success(request, _("Receipt of the contractor's report was acknowledged."))
     return redirect(_incident_url(incident))
 
 
@@ -217,7 +216,8 @@ def incident_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "duties": incident_duties(incident, timezone.localdate()),
             "answers": answers,
             "may_edit": access.may_edit_incident(user, incident),
-            "may_acknowledge": access.may_acknowledge_incident(user, incident),
+            "may_acknowledge": incident.acknowledged_at is None
+            and access.may_acknowledge_incident(user, incident),
         },
     )
 

@@ -250,7 +250,8 @@ POLICY: dict[str, Rule] = {
     "ledger:incident_create": rule({SEC, CONTRACTOR} | ALL_STAFF),
     "ledger:incident_detail": rule({SEC, AUDITOR, STAFF, CONTRACTOR}),
     "ledger:incident_edit": rule({SEC, STAFF}),
-    "ledger:incident_acknowledge": rule({SEC, STAFF}, "post"),
+    # Only the department says it has seen a contractor's report.
+    "ledger:incident_acknowledge": rule({STAFF}, "post"),
     "ledger:incident_reports": rule({SEC, STAFF}),
 }
 

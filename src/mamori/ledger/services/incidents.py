@@ -126,15 +126,24 @@ def record_incident(*, actor: Any, department: Department, **fields: Any) -> Inc
 
 @transaction.atomic
 def report_incident(
-    *, actor: Any, contract: Contract, notify_department: bool = True, **fields: Any
+    *,
+    actor: Any,
+    contract: Contract,
+    notify_department: bool = True,
+    at: dt.datetime | None = None,
+    **fields: Any,
 ) -> Incident:
-    """A contractor user reports an incident under one of its vendor's contracts in force; the
-    incident belongs to the contract's department, which is mailed (unless loading past
-    records, such as the demo) and acknowledges receipt."""
+    """A contractor user reports an incident under one of its vendor's contracts (in force, or
+    ended with data still held); the incident belongs to the contract's department, which is
+    mailed and acknowledges receipt. Loading past records (the demo), `at` dates the report and
+    `notify_department` is off."""
     if actor is None or not access.may_report_incident(actor):
         raise PermissionDenied
     if not access.contracts_reportable_by(actor).filter(pk=contract.pk).exists():
-        raise ValidationError(_("Choose one of your contracts in force."), code="contract")
+        raise ValidationError(
+            _("Choose one of your contracts (in force, or with data not yet returned or erased)."),
+            code="contract",
+        )
     file: PersonalInformationFile | None = fields.get("file")
     if file is not None and not file.contracts.filter(pk=contract.pk).exists():
         raise ValidationError(_("Choose a file kept under the chosen contract."), code="file")
@@ -147,7 +156,7 @@ def report_incident(
         use_case="ledger.report_incident",
         department_id=contract.department_id,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=_past_moment(at, "recorded_at"),
         reported_by_contractor=True,
         **cleaned,
     )
@@ -157,19 +166,33 @@ def report_incident(
     return incident
 
 
+def _past_moment(at: dt.datetime | None, label: str) -> dt.datetime:
+    """Now, or a past moment given when loading past records (the demo)."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now:
+        raise ValueError(f"{label} cannot be in the future")
+    return at
+
+
 @transaction.atomic
-def acknowledge_incident(*, actor: Any, incident: Incident) -> None:
-    """The department acknowledges receipt of a contractor's report (once)."""
-    _locked(incident)
+def acknowledge_incident(*, actor: Any, incident: Incident, at: dt.datetime | None = None) -> bool:
+    """The department acknowledges receipt of a contractor's report; False (and nothing
+    written) when it was already acknowledged."""
     if actor is None or not access.may_acknowledge_incident(actor, incident):
         raise PermissionDenied
+    _locked(incident)
+    if incident.acknowledged_at is not None:
+        return False
     update_audited(
         incident,
         actor=actor,
         use_case="ledger.acknowledge_incident",
         acknowledged_by=actor,
-        acknowledged_at=timezone.now(),
+        acknowledged_at=_past_moment(at, "acknowledged_at"),
     )
+    return True
 
 
 def _locked(incident: Incident) -> Incident:
@@ -199,6 +222,15 @@ def update_incident(*, actor: Any, incident: Incident, **fields: Any) -> None:
     _require(actor, actor is not None and access.may_edit_incident(actor, incident))
     _locked(incident)
     status = fields.pop("status", None)
+    if (
+        incident.reported_by_contractor
+        and "contract" in fields
+        and getattr(fields["contract"], "pk", None) != incident.contract_id
+    ):
+        # The report stays with the contract it was made under (and readable by its author).
+        raise ValidationError(
+            _("A contractor's report keeps the contract it was made under."), code="contract"
+        )
     cleaned = _checked(incident.department_id, fields)
     candidate = {
         "occurred_on": cleaned.get("occurred_on", incident.occurred_on),

@@ -361,3 +361,173 @@ def test_a_mail_that_cannot_be_sent_does_not_undo_the_report(
     with django_capture_on_commit_callbacks(execute=True):
         incident = report(personas, world)
     assert Incident.objects.filter(pk=incident.pk, reported_by_contractor=True).exists()
+
+
+# After review: the report keeps its contract; the department alone acknowledges; data still
+# held after the end of a contract can be reported; mails reach someone. --------------------
+
+
+def test_the_department_cannot_move_a_contractor_s_report_to_another_contract(
+    client: Client, personas: Personas, world: World
+) -> None:
+    incident = report(personas, world)
+    other = testing.make_contract(personas.shogai, testing.make_vendor())
+    with pytest.raises(ValidationError) as refused:
+        services.update_incident(actor=personas.staff, incident=incident, contract=other)
+    assert refused.value.code == "contract"
+    with pytest.raises(ValidationError):
+        services.update_incident(actor=personas.staff, incident=incident, contract=None)
+    # The edit form shows the contract but does not let it change.
+    client.force_login(personas.staff)
+    page = client.get(reverse("ledger:incident_edit", args=[incident.pk]))
+    assert page.context["form"].fields["contract"].disabled
+    incident.refresh_from_db()
+    assert incident.contract == world.contract
+
+
+def test_the_secretariat_does_not_acknowledge_for_the_department(
+    client: Client, personas: Personas, world: World
+) -> None:
+    incident = report(personas, world)
+    client.force_login(personas.secretariat)
+    page = client.get(reverse("ledger:incident_detail", args=[incident.pk])).content.decode()
+    assert reverse("ledger:incident_acknowledge", args=[incident.pk]) not in page
+    response = client.post(reverse("ledger:incident_acknowledge", args=[incident.pk]))
+    assert response.status_code == 403
+    incident.refresh_from_db()
+    assert incident.acknowledged_at is None
+
+
+def test_a_second_acknowledgement_writes_nothing(personas: Personas, world: World) -> None:
+    incident = report(personas, world)
+    assert services.acknowledge_incident(actor=personas.staff, incident=incident) is True
+    assert services.acknowledge_incident(actor=personas.staff, incident=incident) is False
+    assert AuditEvent.objects.filter(use_case="ledger.acknowledge_incident").count() == 1
+
+
+def test_an_ended_contract_with_data_still_held_can_be_reported_under(
+    client: Client, personas: Personas, world: World
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from mamori.vendors.models import Medium, ReturnErasure, VendorDocument
+
+    task = ReturnErasure.objects.create(
+        contract=world.ended,
+        medium=Medium.PAPER,
+        action=ReturnErasure.Action.RETURN,
+        description="利用登録票",
+        due_on=today() - dt.timedelta(days=10),
+    )
+    client.force_login(personas.contractor)
+    page = client.get(reverse("ledger:incident_create")).content.decode()
+    assert world.ended.title in page
+    response = client.post(
+        reverse("ledger:incident_create"), form_data(world, contract=world.ended.pk, file=None)
+    )
+    assert response.status_code == 302
+    assert Incident.objects.get().contract == world.ended
+    # Once the return is proven, the ended contract is no longer offered.
+    certificate = VendorDocument.objects.create(
+        vendor=world.ended.vendor,
+        contract=world.ended,
+        kind=VendorDocument.Kind.APPROVAL_REQUEST,
+        title="返還証明書",
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="certificate.pdf"),
+        original_name="返還証明書.pdf",
+        content_type="application/pdf",
+        size=15,
+        sha256="0" * 64,
+        uploaded_by=personas.contractor,
+        uploaded_at=timezone.now(),
+    )
+    task.status = ReturnErasure.Status.VERIFIED
+    task.certificate = certificate
+    task.verified_on = today()
+    task.verified_by = personas.staff
+    task.save()
+    page = client.get(reverse("ledger:incident_create")).content.decode()
+    assert world.ended.title not in page
+
+
+def test_a_contractor_without_a_contract_to_report_under_is_told_to_telephone(
+    client: Client, personas: Personas, world: World
+) -> None:
+    client.force_login(personas.other_contractor)
+    page = client.get(reverse("ledger:incident_list")).content.decode()
+    assert reverse("ledger:incident_create") not in page
+    assert "電話" in page
+
+
+def test_the_contractor_s_form_asks_what_only_it_can_answer(
+    client: Client, personas: Personas, world: World
+) -> None:
+    client.force_login(personas.contractor)
+    form = client.get(reverse("ledger:incident_create")).context["form"]
+    # Its one contract is chosen for it; the file follows the contract.
+    assert form.fields["contract"].initial == world.contract.pk
+    assert list(form.fields)[:2] == ["contract", "file"]
+    # Whether no special-care data is involved is for the department to confirm.
+    assert "special_care_confirmed" not in form.fields
+    special = testing.make_ledger_file(
+        personas.shogai, name="要配慮の台帳", contains_special_care=True, contracts=[world.contract]
+    )
+    response = client.post(
+        reverse("ledger:incident_create"), form_data(world, file=special.pk, special_care="no")
+    )
+    assert response.status_code == 302
+
+
+def test_staff_of_the_department_above_are_mailed_and_else_the_secretariat(
+    personas: Personas, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Nobody of 障害支援課 has an address: the staff of 健康福祉部 above it are told.
+    above = testing.make_user("department_staff", department=personas.shogai.parent)
+    above.email = "kenko@city.example"
+    above.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        report(personas, world)
+    assert [m.to for m in mail.outbox] == [["kenko@city.example"]]
+    above.email = ""
+    above.save()
+    personas.secretariat.email = "jimukyoku@city.example"
+    personas.secretariat.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        report(personas, world)
+    assert [m.to for m in mail.outbox] == [["jimukyoku@city.example"]]
+
+
+def test_the_mail_gives_the_number_and_the_prompt_report_s_day_when_one_is_due(
+    personas: Personas, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from mamori.core import eras
+    from mamori.ledger.deadlines import prompt_report_due
+
+    personas.staff.email = "staff@city.example"
+    personas.staff.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = report(personas, world, special_care=True)
+    body = mail.outbox[0].body
+    assert f"No. {incident.pk}" in body
+    assert eras.format_date(prompt_report_due(incident.discovered_on)) in body
+    assert "速報" in body
+
+
+def test_the_department_s_home_shows_reports_to_acknowledge_first_and_the_contractor_s_its_own(
+    client: Client, personas: Personas, world: World
+) -> None:
+    incident = report(personas, world)
+    client.force_login(personas.staff)
+    page = client.get(reverse("core:home")).content.decode()
+    # The first card of the page.
+    card = page.index('id="incidents-unacknowledged"')
+    assert page.find("<section") == page.rfind("<section", 0, card)
+    assert reverse("ledger:incident_detail", args=[incident.pk]) in page
+    # The secretariat cannot acknowledge, so it is not asked to.
+    client.force_login(personas.secretariat)
+    assert client.get(reverse("core:home")).context["incidents_unacknowledged"] == []
+    client.force_login(personas.contractor)
+    home = client.get(reverse("core:home"))
+    assert home.context["contractor_reports_unacknowledged"] == 1
+    assert reverse("ledger:incident_create") in home.content.decode()
