@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from mamori.core import eras
 from mamori.core.business_days import is_business_day
@@ -222,3 +222,43 @@ def incident_duties(incident: Incident, today: dt.date) -> IncidentDuties:
         notified_on=incident.people_notified_on,
         notification_note=incident.notification_note or "",
     )
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """One matter the report to the Commission states, and what the record says of it."""
+
+    label: str
+    value: str
+    missing: bool
+
+
+def report_items(incident: Incident) -> list[ReportItem]:
+    """The matters a report to the Commission states, in its order, each with the record's
+    text and whether it is still to be written (the final report needs them all)."""
+
+    def item(label: str, value: str) -> ReportItem:
+        return ReportItem(label, value, not value.strip())
+
+    if incident.people_notified_on is not None:
+        notified = str(
+            _("Notified on %(date)s") % {"date": eras.format_date(incident.people_notified_on)}
+        )
+        if incident.notification_note:
+            notified = f"{notified}\n{incident.notification_note}"
+    else:
+        notified = incident.notification_note or ""
+    return [
+        item(_("Outline"), incident.what_happened or ""),
+        item(_("Items of personal information concerned"), incident.items_concerned),
+        item(_("Number of people concerned"), str(incident.people_count)),
+        item(_("Cause"), incident.cause or ""),
+        item(_("Secondary harm, or the risk of it"), incident.secondary_harm or ""),
+        item(_("What was done for the people concerned"), notified),
+        item(pgettext("incident report", "Publication"), incident.publication or ""),
+        item(_("Measures to prevent it happening again"), incident.prevention or ""),
+    ]
+
+
+def missing_report_items(incident: Incident) -> list[str]:
+    return [entry.label for entry in report_items(incident) if entry.missing]

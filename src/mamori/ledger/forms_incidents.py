@@ -121,6 +121,43 @@ class IncidentForm(forms.Form):
         ),
         required=False,
     )
+    items_concerned = forms.CharField(
+        label=_("Items of personal information concerned"),
+        max_length=500,
+        required=False,
+        help_text=_("For example: 氏名、住所、障害の状況. Name the kinds of data, not the data."),
+    )
+    cause = forms.CharField(
+        label=_("Cause"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=NO_NAMES,
+    )
+    secondary_harm = forms.CharField(
+        label=_("Secondary harm, or the risk of it"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Whether there is any, and what. Do not write information that identifies a "
+            "person (such as names)."
+        ),
+    )
+    publication = forms.CharField(
+        label=pgettext_lazy("incident report", "Publication"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Whether, when and how the incident was made public, or why not."),
+    )
+    prevention = forms.CharField(
+        label=_("Measures to prevent it happening again"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=NO_NAMES,
+    )
     contract = forms.ModelChoiceField(
         label=_("Contract (when a contractor caused it)"),
         queryset=Contract.objects.none(),
@@ -144,6 +181,11 @@ class IncidentForm(forms.Form):
         "financial_harm",
         "malicious",
         "ordinance_special_care",
+        "items_concerned",
+        "cause",
+        "secondary_harm",
+        "publication",
+        "prevention",
     ]
 
     def __init__(self, *args: Any, user: Any, incident: Incident | None = None, **kwargs: Any):

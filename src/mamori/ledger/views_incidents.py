@@ -22,7 +22,12 @@ from django.views.decorators.http import require_POST
 from mamori.core.access import require
 from mamori.core.http import AuthenticatedRequest
 from mamori.ledger import access
-from mamori.ledger.deadlines import IncidentDuties, incident_duties
+from mamori.ledger.deadlines import (
+    IncidentDuties,
+    incident_duties,
+    missing_report_items,
+    report_items,
+)
 from mamori.ledger.forms_incidents import (
     QUESTIONS,
     ContractorIncidentForm,
@@ -48,6 +53,11 @@ DESCRIPTION = [
     "ordinance_special_care",
     "file",
     "contract",
+    "items_concerned",
+    "cause",
+    "secondary_harm",
+    "publication",
+    "prevention",
 ]
 # Service error codes by the form field they concern.
 INCIDENT_FIELDS = {name: name for name in DESCRIPTION} | {"department": "department"}
@@ -216,6 +226,7 @@ def incident_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "duties": incident_duties(incident, timezone.localdate()),
             "answers": answers,
             "may_edit": access.may_edit_incident(user, incident),
+            "report_items": report_items(incident),
             "may_acknowledge": incident.acknowledged_at is None
             and access.may_acknowledge_incident(user, incident),
         },
@@ -285,6 +296,13 @@ def incident_reports(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             _add_error(form, error, REPORT_FIELDS)
         else:
             messages.success(request, _("The reports were recorded."))
+            missing = missing_report_items(incident)
+            if incident.final_reported_on is not None and missing:
+                messages.warning(
+                    request,
+                    _("The final report states matters the record does not have yet: %(items)s.")
+                    % {"items": "、".join(missing)},
+                )
             return redirect(_incident_url(incident))
     return render(
         request,

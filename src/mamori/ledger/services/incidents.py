@@ -23,6 +23,9 @@ from mamori.ledger.models import Incident, IncidentKind, PersonalInformationFile
 from mamori.ledger.services.rooms import _person
 from mamori.vendors.models import Contract
 
+# What the report to the Commission states besides the description (all optional until the
+# final report).
+REPORT_ITEM_FIELDS = ("items_concerned", "cause", "secondary_harm", "publication", "prevention")
 # What a department says about an incident; the report dates go through record_reports.
 DESCRIPTION_FIELDS = frozenset(
     {
@@ -39,6 +42,7 @@ DESCRIPTION_FIELDS = frozenset(
         "financial_harm",
         "malicious",
         "ordinance_special_care",
+        *REPORT_ITEM_FIELDS,
     }
 )
 MAX_PEOPLE = 100_000_000
@@ -75,6 +79,13 @@ def _checked(department_id: int, fields: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = (cleaned[name] or "").strip()
             if not cleaned[name]:
                 raise ValidationError(message, code=name)
+    for name in REPORT_ITEM_FIELDS:
+        if name in cleaned:
+            cleaned[name] = (cleaned[name] or "").strip()
+    if len(cleaned.get("items_concerned", "")) > 500:
+        raise ValidationError(
+            _("Enter at most %(limit)s characters.") % {"limit": 500}, "items_concerned"
+        )
     if "title" in cleaned and len(cleaned["title"]) > 200:
         raise ValidationError(_("Enter at most %(limit)s characters.") % {"limit": 200}, "title")
     if "kind" in cleaned and cleaned["kind"] not in IncidentKind.values:

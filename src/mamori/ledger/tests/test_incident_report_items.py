@@ -1,0 +1,147 @@
+"""What the report to the Commission states (outline, items, number of people, cause, secondary
+harm, what was done for the people, publication, prevention) is kept with the incident,
+encrypted where it is free text, shown with what is still to be written, and asked for when
+the final report is recorded without it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from mamori.audit.models import AuditEvent
+from mamori.conftest import Personas
+from mamori.ledger.deadlines import missing_report_items, report_items
+from mamori.ledger.models import Incident, IncidentKind
+from mamori.ledger.services import incidents as services
+
+pytestmark = pytest.mark.django_db
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def reportable(personas: Personas, **fields: Any) -> Incident:
+    values: dict[str, Any] = {
+        "title": "台帳の写しの誤送付",
+        "kind": IncidentKind.LEAK,
+        "what_happened": "別の事業所へ送付した。",
+        "discovered_on": today() - dt.timedelta(days=3),
+        "people_count": 1,
+        "special_care": True,
+    }
+    values.update(fields)
+    return services.record_incident(actor=personas.staff, department=personas.shogai, **values)
+
+
+def edit_data(incident: Incident, **overrides: str) -> dict[str, str]:
+    data = {
+        "title": incident.title,
+        "kind": incident.kind,
+        "suspected": "no",
+        "what_happened": incident.what_happened,
+        "discovered_on": incident.discovered_on.isoformat(),
+        "people_count": str(incident.people_count),
+        "special_care": "yes",
+        "financial_harm": "no",
+        "malicious": "no",
+        "ordinance_special_care": "no",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_department_writes_the_report_s_matters_on_the_edit_page(
+    client: Client, personas: Personas
+) -> None:
+    incident = reportable(personas)
+    client.force_login(personas.staff)
+    response = client.post(
+        reverse("ledger:incident_edit", args=[incident.pk]),
+        edit_data(
+            incident,
+            items_concerned="氏名、住所",
+            cause="宛先の確認漏れ",
+            secondary_harm="なし",
+            publication="公表していない",
+            prevention="二人で宛先を確認する",
+        ),
+    )
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.items_concerned == "氏名、住所"
+    assert incident.cause == "宛先の確認漏れ"
+    assert incident.prevention == "二人で宛先を確認する"
+    # What was done for the people is recorded with the reports, not here.
+    assert missing_report_items(incident) == ["本人への対応の実施状況"]
+    page = client.get(reverse("ledger:incident_detail", args=[incident.pk])).content.decode()
+    assert "二人で宛先を確認する" in page and "宛先の確認漏れ" in page
+
+
+def test_the_detail_page_flags_what_is_still_to_be_written(
+    client: Client, personas: Personas
+) -> None:
+    incident = reportable(personas, cause="宛先の確認漏れ")
+    missing = missing_report_items(incident)
+    labels = [entry.label for entry in report_items(incident)]
+    assert labels[0] == "概要" and len(labels) == 8
+    assert "原因" not in missing
+    assert "再発防止のための措置" in missing and "公表の実施状況" in missing
+    client.force_login(personas.staff)
+    page = client.get(reverse("ledger:incident_detail", args=[incident.pk])).content.decode()
+    assert 'id="report-items"' in page
+    assert page.count("未記入") == len(missing)
+
+
+def test_recording_the_final_report_without_them_warns_and_still_records(
+    client: Client, personas: Personas
+) -> None:
+    incident = reportable(personas)
+    client.force_login(personas.staff)
+    day = today().isoformat()
+    response = client.post(
+        reverse("ledger:incident_reports", args=[incident.pk]),
+        {"prompt_reported_on": day, "final_reported_on": day, "people_notified_on": day},
+        follow=True,
+    )
+    incident.refresh_from_db()
+    assert incident.final_reported_on == today()
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("再発防止のための措置" in message for message in shown)
+    # With everything written, no warning.
+    services.update_incident(
+        actor=personas.staff,
+        incident=incident,
+        items_concerned="氏名",
+        cause="確認漏れ",
+        secondary_harm="なし",
+        publication="公表していない",
+        prevention="二人で確認する",
+    )
+    response = client.post(
+        reverse("ledger:incident_reports", args=[incident.pk]),
+        {"prompt_reported_on": day, "final_reported_on": day, "people_notified_on": day},
+        follow=True,
+    )
+    assert not any("再発防止のための措置" in str(m) for m in response.context["messages"])
+
+
+def test_the_free_text_matters_are_encrypted_and_the_audit_trail_keeps_no_value(
+    personas: Personas,
+) -> None:
+    incident = reportable(personas, cause="山田一郎職員の宛先確認漏れ")
+    services.update_incident(
+        actor=personas.staff, incident=incident, prevention="山田一郎職員に再研修"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cause, prevention FROM ledger_incident WHERE id = %s", [incident.pk])
+        stored = " ".join(cursor.fetchone())
+    assert "山田" not in stored
+    for event in AuditEvent.objects.filter(object_id=str(incident.pk)):
+        assert "山田" not in str(event.changes)
