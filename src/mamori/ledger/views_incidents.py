@@ -311,5 +311,7 @@ def incident_reports(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "incident": incident,
             "form": form,
             "duties": incident_duties(incident, timezone.localdate()),
+            "missing_items": missing_report_items(incident),
+            "may_edit": True,
         },
     )

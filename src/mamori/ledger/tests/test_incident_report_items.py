@@ -145,3 +145,16 @@ def test_the_free_text_matters_are_encrypted_and_the_audit_trail_keeps_no_value(
     assert "山田" not in stored
     for event in AuditEvent.objects.filter(object_id=str(incident.pk)):
         assert "山田" not in str(event.changes)
+
+
+def test_the_reports_page_lists_what_the_final_report_still_needs(
+    client: Client, personas: Personas
+) -> None:
+    incident = reportable(personas, cause="宛先の確認漏れ")
+    client.force_login(personas.staff)
+    page = client.get(reverse("ledger:incident_reports", args=[incident.pk]))
+    assert page.context["missing_items"] == missing_report_items(incident)
+    html = page.content.decode()
+    assert 'id="missing-report-items"' in html
+    assert "再発防止のための措置" in html
+    assert reverse("ledger:incident_edit", args=[incident.pk]) in html
