@@ -517,9 +517,7 @@ def _load_incident(
         items_concerned="氏名、障害の状況、通所先",
         cause="送信先のFAX番号を手入力した際の入力誤り。送信前の番号確認を一人で行っていた。",
         secondary_harm="受信した作業所で当日中に文書の廃棄を確認しており、二次被害のおそれは低い。",
-        publication="本人の数が1名であり、本人へ通知したため、公表していない。",
     )
-    # The measures to prevent it happening again are still to be written for the final report.
     services.acknowledge_incident(
         actor=staff, incident=incident, at=reported_at + dt.timedelta(minutes=25)
     )
@@ -529,4 +527,11 @@ def _load_incident(
         prompt_reported_on=discovered_on + PROMPT_REPORT_AFTER_DAYS * DAY,
         people_notified_on=discovered_on + DAY,
         notification_note="本人に電話で経緯を説明し、謝罪した。",
+    )
+    # The department decides on publication; the measures against recurrence are still to be
+    # written for the final report.
+    services.update_incident(
+        actor=staff,
+        incident=incident,
+        publication="本人の数が1名であり、本人へ通知したため、公表していない。",
     )

@@ -257,6 +257,8 @@ def report_items(incident: Incident) -> list[ReportItem]:
         item(_("What was done for the people concerned"), notified),
         item(pgettext("incident report", "Publication"), incident.publication or ""),
         item(_("Measures to prevent it happening again"), incident.prevention or ""),
+        # Optional: never "still to be written".
+        ReportItem(_("Other matters for reference"), incident.other_matters or "", False),
     ]
 
 

@@ -158,6 +158,13 @@ class IncidentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=NO_NAMES,
     )
+    other_matters = forms.CharField(
+        label=_("Other matters for reference"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=NO_NAMES,
+    )
     contract = forms.ModelChoiceField(
         label=_("Contract (when a contractor caused it)"),
         queryset=Contract.objects.none(),
@@ -186,6 +193,7 @@ class IncidentForm(forms.Form):
         "secondary_harm",
         "publication",
         "prevention",
+        "other_matters",
     ]
 
     def __init__(self, *args: Any, user: Any, incident: Incident | None = None, **kwargs: Any):
@@ -267,8 +275,10 @@ class ContractorIncidentForm(IncidentForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, user=user, **kwargs)
         del self.fields["department"]
-        # Whether special-care data is involved is the department's judgement to confirm.
-        del self.fields["special_care_confirmed"]
+        # Whether special-care data is involved is the department's judgement to confirm;
+        # publication and the measures against recurrence are the city's decisions.
+        for name in ("special_care_confirmed", "publication", "prevention", "other_matters"):
+            del self.fields[name]
         contracts = access.contracts_reportable_by(user).select_related("vendor", "department")
         contract_field: Any = self.fields["contract"]
         contract_field.queryset = contracts.order_by("pk")

@@ -689,15 +689,14 @@ class Incident(models.Model):
     ordinance_special_care = models.BooleanField(
         _("information the ordinance requires special care for"), default=False
     )
-    # What the report to the Commission states besides the above (free text may name people:
-    # encrypted, except the items, which name kinds of data).
-    items_concerned = models.CharField(
-        _("items of personal information concerned"), max_length=500, blank=True
-    )
+    # What the report to the Commission states besides the above (free text may name people,
+    # even where it should not: encrypted).
+    items_concerned = EncryptedTextField(_("items of personal information concerned"), blank=True)
     cause = EncryptedTextField(_("cause"), blank=True)
     secondary_harm = EncryptedTextField(_("secondary harm, or the risk of it"), blank=True)
     publication = EncryptedTextField(_("publication"), blank=True)
     prevention = EncryptedTextField(_("measures to prevent it happening again"), blank=True)
+    other_matters = EncryptedTextField(_("other matters for reference"), blank=True)
     prompt_reported_on = models.DateField(_("prompt report (速報) made on"), null=True, blank=True)
     final_reported_on = models.DateField(_("final report (確報) made on"), null=True, blank=True)
     people_notified_on = models.DateField(_("people notified on"), null=True, blank=True)

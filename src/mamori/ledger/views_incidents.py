@@ -58,6 +58,7 @@ DESCRIPTION = [
     "secondary_harm",
     "publication",
     "prevention",
+    "other_matters",
 ]
 # Service error codes by the form field they concern.
 INCIDENT_FIELDS = {name: name for name in DESCRIPTION} | {"department": "department"}
@@ -133,7 +134,8 @@ def incident_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _description(data: dict[str, Any]) -> dict[str, Any]:
-    return {name: data[name] for name in DESCRIPTION}
+    """What the form asked (a contractor's form asks less)."""
+    return {name: data[name] for name in DESCRIPTION if name in data}
 
 
 @login_required
@@ -297,7 +299,12 @@ def incident_reports(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The reports were recorded."))
             missing = missing_report_items(incident)
-            if incident.final_reported_on is not None and missing:
+            newly_final = (
+                incident.final_reported_on is not None
+                and incident.final_reported_on != initial["final_reported_on"]
+            )
+            required = incident_duties(incident, timezone.localdate()).report_required
+            if newly_final and required and missing:
                 messages.warning(
                     request,
                     _("The final report states matters the record does not have yet: %(items)s.")

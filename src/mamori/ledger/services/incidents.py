@@ -25,7 +25,17 @@ from mamori.vendors.models import Contract
 
 # What the report to the Commission states besides the description (all optional until the
 # final report).
-REPORT_ITEM_FIELDS = ("items_concerned", "cause", "secondary_harm", "publication", "prevention")
+REPORT_ITEM_FIELDS = (
+    "items_concerned",
+    "cause",
+    "secondary_harm",
+    "publication",
+    "prevention",
+    "other_matters",
+)
+# The city's own decisions, which a contractor's report does not state.
+CITY_ONLY_FIELDS = frozenset({"publication", "prevention", "other_matters"})
+MAX_TEXT = 10_000
 # What a department says about an incident; the report dates go through record_reports.
 DESCRIPTION_FIELDS = frozenset(
     {
@@ -82,10 +92,11 @@ def _checked(department_id: int, fields: dict[str, Any]) -> dict[str, Any]:
     for name in REPORT_ITEM_FIELDS:
         if name in cleaned:
             cleaned[name] = (cleaned[name] or "").strip()
-    if len(cleaned.get("items_concerned", "")) > 500:
-        raise ValidationError(
-            _("Enter at most %(limit)s characters.") % {"limit": 500}, "items_concerned"
-        )
+            limit = 500 if name == "items_concerned" else MAX_TEXT
+            if len(cleaned[name]) > limit:
+                raise ValidationError(
+                    _("Enter at most %(limit)s characters.") % {"limit": limit}, code=name
+                )
     if "title" in cleaned and len(cleaned["title"]) > 200:
         raise ValidationError(_("Enter at most %(limit)s characters.") % {"limit": 200}, "title")
     if "kind" in cleaned and cleaned["kind"] not in IncidentKind.values:
@@ -155,6 +166,9 @@ def report_incident(
             _("Choose one of your contracts (in force, or with data not yet returned or erased)."),
             code="contract",
         )
+    decided_by_the_city = CITY_ONLY_FIELDS & set(fields)
+    if decided_by_the_city:
+        raise TypeError(f"a contractor's report does not state {sorted(decided_by_the_city)}")
     file: PersonalInformationFile | None = fields.get("file")
     if file is not None and not file.contracts.filter(pk=contract.pk).exists():
         raise ValidationError(_("Choose a file kept under the chosen contract."), code="file")

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.contrib import messages
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -90,7 +91,7 @@ def test_the_detail_page_flags_what_is_still_to_be_written(
     incident = reportable(personas, cause="宛先の確認漏れ")
     missing = missing_report_items(incident)
     labels = [entry.label for entry in report_items(incident)]
-    assert labels[0] == "概要" and len(labels) == 8
+    assert labels[0] == "概要" and len(labels) == 9
     assert "原因" not in missing
     assert "再発防止のための措置" in missing and "公表の実施状況" in missing
     client.force_login(personas.staff)
@@ -129,22 +130,94 @@ def test_recording_the_final_report_without_them_warns_and_still_records(
         {"prompt_reported_on": day, "final_reported_on": day, "people_notified_on": day},
         follow=True,
     )
-    assert not any("再発防止のための措置" in str(m) for m in response.context["messages"])
+    assert not [m for m in response.context["messages"] if m.level == messages.WARNING]
 
 
-def test_the_free_text_matters_are_encrypted_and_the_audit_trail_keeps_no_value(
+def test_the_matters_are_encrypted_and_the_audit_trail_keeps_no_value(
     personas: Personas,
 ) -> None:
-    incident = reportable(personas, cause="山田一郎職員の宛先確認漏れ")
+    incident = reportable(
+        personas, cause="山田一郎職員の宛先確認漏れ", items_concerned="氏名（山田花子）"
+    )
     services.update_incident(
-        actor=personas.staff, incident=incident, prevention="山田一郎職員に再研修"
+        actor=personas.staff,
+        incident=incident,
+        secondary_harm="山田花子さんへの連絡",
+        publication="山田課長の判断で非公表",
+        prevention="山田一郎職員に再研修",
+        other_matters="山田一郎職員は異動予定",
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT cause, prevention FROM ledger_incident WHERE id = %s", [incident.pk])
-        stored = " ".join(cursor.fetchone())
-    assert "山田" not in stored
-    for event in AuditEvent.objects.filter(object_id=str(incident.pk)):
-        assert "山田" not in str(event.changes)
+        cursor.execute(
+            "SELECT items_concerned, cause, secondary_harm, publication, prevention, "
+            "other_matters FROM ledger_incident WHERE id = %s",
+            [incident.pk],
+        )
+        stored = cursor.fetchone()
+    assert all(value for value in stored)
+    assert not any("山田" in value for value in stored)
+    events = list(AuditEvent.objects.for_object(incident).order_by("pk"))
+    assert len(events) == 2
+    assert all("山田" not in str(event.changes) for event in events)
+    assert events[-1].changes["prevention"][1] == AuditEvent.ENCRYPTED_VALUE
+
+
+def test_the_edit_page_shows_what_was_written(client: Client, personas: Personas) -> None:
+    incident = reportable(personas, cause="宛先の確認漏れ", items_concerned="氏名、住所")
+    client.force_login(personas.staff)
+    form = client.get(reverse("ledger:incident_edit", args=[incident.pk])).context["form"]
+    assert form.initial["cause"] == "宛先の確認漏れ"
+    assert form.initial["items_concerned"] == "氏名、住所"
+
+
+def test_an_incident_without_a_report_to_make_shows_no_matters_and_warns_of_none(
+    client: Client, personas: Personas
+) -> None:
+    incident = reportable(personas, special_care=False)
+    client.force_login(personas.staff)
+    page = client.get(reverse("ledger:incident_detail", args=[incident.pk])).content.decode()
+    assert 'id="report-items"' not in page
+    reports = client.get(reverse("ledger:incident_reports", args=[incident.pk]))
+    assert 'id="missing-report-items"' not in reports.content.decode()
+    day = today().isoformat()
+    response = client.post(
+        reverse("ledger:incident_reports", args=[incident.pk]),
+        {"final_reported_on": day, "prompt_reported_on": day},
+        follow=True,
+    )
+    assert not [m for m in response.context["messages"] if m.level == messages.WARNING]
+
+
+def test_the_contractor_states_what_it_knows_not_what_the_city_decides(
+    personas: Personas,
+) -> None:
+    from mamori import testing
+    from mamori.ledger.forms_incidents import ContractorIncidentForm
+
+    vendor = testing.make_vendor()
+    testing.link_vendor_user(personas.contractor, vendor)
+    contract = testing.make_contract(
+        personas.shogai,
+        vendor,
+        starts_on=today() - dt.timedelta(days=1),
+        ends_on=today() + dt.timedelta(days=10),
+    )
+    form = ContractorIncidentForm(user=personas.contractor)
+    for known in ("items_concerned", "cause", "secondary_harm"):
+        assert known in form.fields
+    for decided in ("publication", "prevention", "other_matters"):
+        assert decided not in form.fields
+    with pytest.raises(TypeError):
+        services.report_incident(
+            actor=personas.contractor,
+            contract=contract,
+            title="x",
+            kind=IncidentKind.LEAK,
+            what_happened="x",
+            discovered_on=today(),
+            people_count=1,
+            publication="公表しない",
+        )
 
 
 def test_the_reports_page_lists_what_the_final_report_still_needs(
