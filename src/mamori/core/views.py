@@ -17,7 +17,7 @@ from mamori.consultations.access import consultations_visible_to, follow_ups_vis
 from mamori.consultations.models import Consultation
 from mamori.council.access import meetings_visible_to
 from mamori.ledger import access as ledger_access
-from mamori.ledger.deadlines import PEOPLE_THRESHOLD, incident_duties
+from mamori.ledger.deadlines import incident_duties, report_outstanding_q
 from mamori.ledger.models import CarryOut, EntryRecord, Incident
 from mamori.vendors import services
 from mamori.vendors.access import contracts_visible_to, erasures_visible_to
@@ -78,11 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["may_report_incident"] = ledger_access.may_report_incident(user)
         context["contractor_reports_unacknowledged"] = (
             ledger_access.incidents_visible_to(user)
-            .filter(
-                reported_by_contractor=True,
-                acknowledged_at__isnull=True,
-                status=Incident.Status.OPEN,
-            )
+            .filter(Incident.AWAITING_ACKNOWLEDGEMENT, status=Incident.Status.OPEN)
             .count()
         )
     return render(request, "core/home.html", context)
@@ -250,26 +246,18 @@ def _incidents_to_report(user: Any, today: dt.date) -> dict[str, Any]:
     and contractors' reports whose receipt the department has not acknowledged. One query:
     only incidents that meet a case of the rule and lack a report, or await acknowledgement,
     are read."""
-    reportable = (
-        Q(special_care=True)
-        | Q(financial_harm=True)
-        | Q(malicious=True)
-        | Q(ordinance_special_care=True)
-        | Q(people_count__gt=PEOPLE_THRESHOLD)
-    )
-    unacknowledged = Q(reported_by_contractor=True, acknowledged_at__isnull=True)
     candidates = ledger_access.incidents_visible_to(user).filter(
-        (reportable & (Q(prompt_reported_on__isnull=True) | Q(final_reported_on__isnull=True)))
-        | unacknowledged,
+        report_outstanding_q() | Incident.AWAITING_ACKNOWLEDGEMENT,
         status=Incident.Status.OPEN,
     )
+    # Only the department acknowledges (may_acknowledge_incident): staff see only their
+    # departments' incidents, so each one awaiting is theirs; the others are not asked to.
+    acknowledges = user.is_department_staff
     rows = []
     awaiting = []
     for incident in candidates:
-        if incident.reported_by_contractor and incident.acknowledged_at is None:
-            # Only the department acknowledges: the others are not asked to.
-            if ledger_access.may_acknowledge_incident(user, incident):
-                awaiting.append(incident)
+        if acknowledges and incident.awaiting_acknowledgement:
+            awaiting.append(incident)
         deadline = incident_duties(incident, today).next_deadline
         if deadline is not None:
             rows.append((incident, deadline))

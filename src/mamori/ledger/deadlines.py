@@ -27,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -181,6 +182,19 @@ def triggers_of(incident: Incident) -> list[str]:
             )
         )
     return triggers
+
+
+def report_outstanding_q() -> Q:
+    """Incidents a case of 施行規則第43条 applies to (as triggers_of) with a report (速報 or
+    確報) not yet made, as a filter: only those can have a report deadline open."""
+    reportable = (
+        Q(special_care=True)
+        | Q(financial_harm=True)
+        | Q(malicious=True)
+        | Q(ordinance_special_care=True)
+        | Q(people_count__gt=PEOPLE_THRESHOLD)
+    )
+    return reportable & (Q(prompt_reported_on__isnull=True) | Q(final_reported_on__isnull=True))
 
 
 def nth_day(known_on: dt.date, days: int) -> dt.date:

@@ -15,6 +15,7 @@ from mamori.core.forms import WarekiDateField
 from mamori.ledger import access
 from mamori.ledger.deadlines import PEOPLE_THRESHOLD
 from mamori.ledger.models import Incident, IncidentKind, PersonalInformationFile
+from mamori.ledger.services.incidents import MAX_TEXT
 from mamori.vendors.models import Contract
 
 CHOOSE = _("Choose…")
@@ -51,6 +52,17 @@ def yes_no(label: Any) -> forms.TypedChoiceField:
         # No initial answer: each question must be answered, never pre-answered "no".
         widget=forms.RadioSelect,
         error_messages={"required": _("Answer this question.")},
+    )
+
+
+def report_text(label: Any, *, rows: int = 3, help_text: Any = NO_NAMES) -> forms.CharField:
+    """An optional matter of the report to the Commission, written as free text."""
+    return forms.CharField(
+        label=label,
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
     )
 
 
@@ -127,44 +139,21 @@ class IncidentForm(forms.Form):
         required=False,
         help_text=_("For example: 氏名、住所、障害の状況. Name the kinds of data, not the data."),
     )
-    cause = forms.CharField(
-        label=_("Cause"),
-        max_length=10000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=NO_NAMES,
-    )
-    secondary_harm = forms.CharField(
-        label=_("Secondary harm, or the risk of it"),
-        max_length=10000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    cause = report_text(_("Cause"))
+    secondary_harm = report_text(
+        _("Secondary harm, or the risk of it"),
         help_text=_(
             "Whether there is any, and what. Do not write information that identifies a "
             "person (such as names)."
         ),
     )
-    publication = forms.CharField(
-        label=pgettext_lazy("incident report", "Publication"),
-        max_length=10000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    publication = report_text(
+        pgettext_lazy("incident report", "Publication"),
+        rows=2,
         help_text=_("Whether, when and how the incident was made public, or why not."),
     )
-    prevention = forms.CharField(
-        label=_("Measures to prevent it happening again"),
-        max_length=10000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=NO_NAMES,
-    )
-    other_matters = forms.CharField(
-        label=_("Other matters for reference"),
-        max_length=10000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=NO_NAMES,
-    )
+    prevention = report_text(_("Measures to prevent it happening again"))
+    other_matters = report_text(_("Other matters for reference"), rows=2)
     contract = forms.ModelChoiceField(
         label=_("Contract (when a contractor caused it)"),
         queryset=Contract.objects.none(),

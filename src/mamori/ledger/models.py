@@ -726,6 +726,9 @@ class Incident(models.Model):
     acknowledged_at = models.DateTimeField(_("receipt acknowledged at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # A contractor's report whose receipt the department has not yet acknowledged.
+    AWAITING_ACKNOWLEDGEMENT = Q(reported_by_contractor=True, acknowledged_at__isnull=True)
+
     class Meta:
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
@@ -733,3 +736,7 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def awaiting_acknowledgement(self) -> bool:
+        return self.reported_by_contractor and self.acknowledged_at is None

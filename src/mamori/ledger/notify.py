@@ -19,21 +19,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from mamori.accounts.models import Department, Role, User
+from mamori.accounts.models import Role, User
 from mamori.ledger.deadlines import incident_duties
 from mamori.ledger.models import Incident
 
 logger = logging.getLogger(__name__)
 BODY_TEMPLATE = "ledger/email/contractor_report.txt"
-
-
-def _department_and_above(department: Department) -> list[int]:
-    ids: list[int] = []
-    node: Department | None = department
-    while node is not None and node.pk not in ids:
-        ids.append(node.pk)
-        node = node.parent
-    return ids
 
 
 def recipients_of(incident: Incident) -> list[User]:
@@ -43,7 +34,7 @@ def recipients_of(incident: Incident) -> list[User]:
     staff = list(
         active.filter(
             role=Role.DEPARTMENT_STAFF,
-            department_id__in=_department_and_above(incident.department),
+            department_id__in=[d.pk for d in incident.department.lineage()],
         )
     )
     return staff or list(active.filter(role=Role.SECRETARIAT))

@@ -97,8 +97,7 @@ def _open_key(row: IncidentRow) -> tuple[int, int, dt.date, int]:
     """Contractors' reports not yet acknowledged first, then overdue, then by the next
     deadline; incidents with none last."""
     incident = row.incident
-    unacknowledged = incident.reported_by_contractor and incident.acknowledged_at is None
-    first = 0 if unacknowledged else 1
+    first = 0 if incident.awaiting_acknowledgement else 1
     deadline = row.duties.next_deadline
     if deadline is None:
         return (first, 2, dt.date.max, -incident.pk)
@@ -229,7 +228,7 @@ def incident_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "answers": answers,
             "may_edit": access.may_edit_incident(user, incident),
             "report_items": report_items(incident),
-            "may_acknowledge": incident.acknowledged_at is None
+            "may_acknowledge": incident.awaiting_acknowledgement
             and access.may_acknowledge_incident(user, incident),
         },
     )

@@ -35,7 +35,7 @@ from mamori.accounts.models import Department, Role, User
 from mamori.consultations.models import FollowUp
 from mamori.core import eras
 from mamori.council.models import Council
-from mamori.ledger.deadlines import incident_duties
+from mamori.ledger.deadlines import incident_duties, report_outstanding_q
 from mamori.ledger.models import CarryOut, Incident
 from mamori.vendors.models import (
     Certification,
@@ -237,8 +237,7 @@ def _incident_reports(
 ) -> None:
     """The next report (速報, 確報) of each open incident, to its department's staff."""
     incidents = Incident.objects.filter(
-        Q(prompt_reported_on__isnull=True) | Q(final_reported_on__isnull=True),
-        status=Incident.Status.OPEN,
+        report_outstanding_q(), status=Incident.Status.OPEN
     ).select_related("department")
     for incident in incidents:
         deadline = incident_duties(incident, today).next_deadline
